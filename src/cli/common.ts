@@ -1,0 +1,78 @@
+// Pieces shared by the CLI commands: usage errors, option parsing, logging, config merge.
+
+import { type Logger, pino } from 'pino';
+import { EveWriter } from '../alerts/eve-writer.js';
+import { defaultConfig, EVE_TYPES, loadConfig, type VsidsConfig } from '../config.js';
+
+/** A mistake in the command line: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_USAGE = 2;
+
+export function parsePositiveInt(value: string, option: string): number {
+  if (!/^\d+$/.test(value) || Number(value) <= 0)
+    throw new UsageError(`${option}: "${value}" is not a positive integer`);
+  return Number(value);
+}
+
+export function parsePositiveNumber(value: string, option: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${option}: "${value}" is not a positive number`);
+  return n;
+}
+
+export function parseEveTypes(value: string): string[] {
+  const types = value
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
+  for (const t of types) {
+    if (!(EVE_TYPES as readonly string[]).includes(t)) {
+      throw new UsageError(`--eve-types: unknown event type "${t}" (known: ${EVE_TYPES.join(', ')})`);
+    }
+  }
+  return types;
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** JSON logs on stderr; pretty-printed when stderr is a terminal. */
+export function makeLogger(level = 'info'): Logger {
+  if (!LEVELS.includes(level)) throw new UsageError(`--log-level: "${level}" is not one of ${LEVELS.join(', ')}`);
+  if (process.stderr.isTTY) {
+    return pino(
+      { level, base: { name: 'vsids' } },
+      pino.transport({ target: 'pino-pretty', options: { destination: 2 } }),
+    );
+  }
+  return pino({ level, base: { name: 'vsids' } }, pino.destination({ fd: 2, sync: true }));
+}
+
+/** Options every pipeline command shares (run and replay). */
+export interface PipelineCliOptions {
+  config?: string;
+  eve?: string;
+  eveTypes?: string;
+  sensorName?: string;
+  logLevel?: string;
+}
+
+/** Config file (if any) with command-line options laid over it. */
+export function resolveConfig(opts: PipelineCliOptions): VsidsConfig {
+  const cfg = opts.config !== undefined ? loadConfig(opts.config) : defaultConfig();
+  if (opts.eve !== undefined) cfg.eve.path = opts.eve;
+  if (opts.eveTypes !== undefined) cfg.eve.types = parseEveTypes(opts.eveTypes);
+  if (opts.sensorName !== undefined) cfg.sensorName = opts.sensorName;
+  return cfg;
+}
+
+export function openEve(cfg: VsidsConfig): EveWriter | undefined {
+  return cfg.eve.path !== undefined ? new EveWriter(cfg.eve.path) : undefined;
+}
