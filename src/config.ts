@@ -3,8 +3,7 @@
 // any problem is rejected whole.
 
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
-import { parse as parseYaml } from 'yaml';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { DEFAULT_DECODER_CONFIG, type DecoderConfig } from './decode/defaults.js';
 
 export interface VsidsConfig {
@@ -79,8 +78,16 @@ const SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validate = ajv.compile(SCHEMA);
+// The YAML parser and the validator are loaded only when a config file is given: they cost
+// more start-up time than a short replay takes.
+let validator: ValidateFunction | undefined;
+async function getValidator(): Promise<ValidateFunction> {
+  if (validator === undefined) {
+    const { Ajv } = await import('ajv');
+    validator = new Ajv({ allErrors: true, strict: true }).compile(SCHEMA);
+  }
+  return validator;
+}
 
 export class ConfigError extends Error {
   constructor(
@@ -110,7 +117,9 @@ function describeError(e: ErrorObject): string {
 }
 
 /** Parse and validate a config document; `file` names it in errors. */
-export function parseConfig(text: string, file: string): VsidsConfig {
+export async function parseConfig(text: string, file: string): Promise<VsidsConfig> {
+  const { parse: parseYaml } = await import('yaml');
+  const validate = await getValidator();
   let doc: unknown;
   try {
     doc = parseYaml(text) ?? {};
@@ -140,7 +149,7 @@ export function parseConfig(text: string, file: string): VsidsConfig {
   return cfg;
 }
 
-export function loadConfig(file: string): VsidsConfig {
+export async function loadConfig(file: string): Promise<VsidsConfig> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

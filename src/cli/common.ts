@@ -1,6 +1,6 @@
 // Pieces shared by the CLI commands: usage errors, option parsing, logging, config merge.
 
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
 import { EveWriter } from '../alerts/eve-writer.js';
 import { defaultConfig, EVE_TYPES, loadConfig, type VsidsConfig } from '../config.js';
 
@@ -43,9 +43,10 @@ export function parseEveTypes(value: string): string[] {
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** JSON logs on stderr; pretty-printed when stderr is a terminal. */
-export function makeLogger(level = 'info'): Logger {
+/** JSON logs on stderr; pretty-printed when stderr is a terminal. pino is loaded on first use. */
+export async function makeLogger(level = 'info'): Promise<Logger> {
   if (!LEVELS.includes(level)) throw new UsageError(`--log-level: "${level}" is not one of ${LEVELS.join(', ')}`);
+  const { pino } = await import('pino');
   if (process.stderr.isTTY) {
     return pino(
       { level, base: { name: 'vsids' } },
@@ -65,8 +66,8 @@ export interface PipelineCliOptions {
 }
 
 /** Config file (if any) with command-line options laid over it. */
-export function resolveConfig(opts: PipelineCliOptions): VsidsConfig {
-  const cfg = opts.config !== undefined ? loadConfig(opts.config) : defaultConfig();
+export async function resolveConfig(opts: PipelineCliOptions): Promise<VsidsConfig> {
+  const cfg = opts.config !== undefined ? await loadConfig(opts.config) : defaultConfig();
   if (opts.eve !== undefined) cfg.eve.path = opts.eve;
   if (opts.eveTypes !== undefined) cfg.eve.types = parseEveTypes(opts.eveTypes);
   if (opts.sensorName !== undefined) cfg.sensorName = opts.sensorName;

@@ -8,8 +8,8 @@ import { EXIT_OK, makeLogger, openEve, type PipelineCliOptions, resolveConfig, U
 
 export async function replayCommand(files: string[], opts: PipelineCliOptions): Promise<number> {
   if (files.length === 0) throw new UsageError('replay: give at least one capture FILE');
-  const log = makeLogger(opts.logLevel);
-  const cfg = resolveConfig(opts);
+  const log = await makeLogger(opts.logLevel);
+  const cfg = await resolveConfig(opts);
   const source = new FileSource(files);
   const eve = openEve(cfg);
   const pipeline = new Pipeline({

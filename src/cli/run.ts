@@ -24,8 +24,8 @@ export interface RunOptions extends PipelineCliOptions {
 }
 
 export async function runCommand(opts: RunOptions): Promise<number> {
-  const log = makeLogger(opts.logLevel);
-  const cfg = resolveConfig(opts);
+  const log = await makeLogger(opts.logLevel);
+  const cfg = await resolveConfig(opts);
   if (opts.iface !== undefined) cfg.capture.interface = opts.iface;
   if (opts.bpf !== undefined) cfg.capture.bpf = opts.bpf;
   if (opts.snaplen !== undefined) cfg.capture.snaplen = parsePositiveInt(opts.snaplen, '--snaplen');
