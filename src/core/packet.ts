@@ -62,6 +62,7 @@ export class Packet {
   // --- innermost IP layer ---
   ipVersion = 0;
   l3Off = -1;
+  /** IP header length; for IPv6 it includes the extension headers. */
   l3HdrLen = 0;
   /** End of the IP datagram in `data` (total length, clipped to what was captured). */
   l3End = -1;
@@ -124,7 +125,7 @@ export class Packet {
   readonly tunnelSrcPort = new Int32Array(MAX_TUNNELS);
   readonly tunnelDstPort = new Int32Array(MAX_TUNNELS);
   /** VNI (VXLAN/Geneve), GRE key, ERSPAN session id; -1 when the tunnel has none. */
-  readonly tunnelId = new Int32Array(MAX_TUNNELS);
+  readonly tunnelId = new Float64Array(MAX_TUNNELS);
   /** VXLAN/Geneve VNI of the innermost such tunnel, -1 otherwise. */
   vni = -1;
   greKey = -1;

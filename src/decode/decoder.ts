@@ -2,7 +2,7 @@
 // the next one, until a decoder returns 0, an anomaly stops the packet, or the layer
 // bound is reached. Everything is written into the caller's reused Packet.
 
-import { LAYER_COUNT, L_NONE } from '../core/layers.js';
+import { L_NONE, LAYER_COUNT } from '../core/layers.js';
 import { MAX_LAYERS, type Packet } from '../core/packet.js';
 import { ANOMALY_COUNT, anomalyCode } from './anomalies.js';
 import { addAnomaly } from './events.js';

@@ -32,7 +32,7 @@ export interface FrameDescription {
   tunnels?: { kind: string; src_ip?: string; dest_ip?: string; id?: number }[];
   vni?: number;
   gre_key?: number;
-  erspan?: { version: number; session: number; vlan?: number; direction?: string };
+  erspan?: { version: number; session?: number; vlan?: number; direction?: string };
   ip_checksum?: 'ok' | 'bad';
   anomalies?: string[];
 }
@@ -127,7 +127,8 @@ export function describePacket(p: Packet): FrameDescription {
   if (p.vni >= 0) d.vni = p.vni;
   if (p.greKey >= 0) d.gre_key = p.greKey;
   if (p.erspanVersion >= 0) {
-    d.erspan = { version: p.erspanVersion, session: p.erspanSession };
+    d.erspan = { version: p.erspanVersion };
+    if (p.erspanSession >= 0) d.erspan.session = p.erspanSession;
     if (p.erspanVlan >= 0) d.erspan.vlan = p.erspanVlan;
     if (p.erspanDirection >= 0) d.erspan.direction = p.erspanDirection === 0 ? 'ingress' : 'egress';
   }

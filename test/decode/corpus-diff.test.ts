@@ -97,7 +97,10 @@ describe.skipIf(!existsSync(CORPUS))('vsids decode agrees with tshark on the cap
         for (const f of FIELDS) {
           fields++;
           if (JSON.stringify(have[f]) === JSON.stringify(want[f])) agree++;
-          else diffs.push(`${cap.name} frame ${row.frame} ${f}: got ${JSON.stringify(have[f])} want ${JSON.stringify(want[f])}`);
+          else
+            diffs.push(
+              `${cap.name} frame ${row.frame} ${f}: got ${JSON.stringify(have[f])} want ${JSON.stringify(want[f])}`,
+            );
         }
       }
     });

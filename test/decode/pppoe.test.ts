@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { Packet } from '../../src/core/packet.js';
+import { DecodeStats, decodePacket } from '../../src/decode/decoder.js';
+import { describePacket } from '../../src/decode/describe.js';
+import { decodeFrame, describe as describeFrame, hex } from '../helpers/decode.js';
+
+/** Decode with a chosen pad byte after the frame and an original length (caplen < len = snaplen cut). */
+function decodeWith(frame: Buffer, opts: { linkType?: number; pad?: number; len?: number } = {}): Packet {
+  const p = new Packet();
+  const data = Buffer.alloc(frame.length + 23, opts.pad ?? 0xee);
+  frame.copy(data, 7);
+  p.data = data;
+  p.start = 7;
+  p.caplen = frame.length;
+  p.len = opts.len ?? frame.length;
+  p.linkType = opts.linkType ?? 1;
+  p.frameNo = 1;
+  decodePacket(p, new DecodeStats());
+  return p;
+}
+
+/** Every prefix and every one-byte corruption decodes without throwing or reading past the end. */
+function expectRobust(frame: Buffer, linkType = 1): void {
+  const same = (f: Buffer, len: number, what: string) => {
+    const a = describePacket(decodeWith(f, { linkType, pad: 0xee, len }));
+    const b = describePacket(decodeWith(f, { linkType, pad: 0x00, len }));
+    expect(b, what).toEqual(a);
+  };
+  for (let n = 0; n <= frame.length; n++) {
+    same(frame.subarray(0, n), n, `prefix ${n}`);
+    same(frame.subarray(0, n), frame.length, `prefix ${n} of a snaplen-cut frame`);
+  }
+  for (let i = 0; i < frame.length; i++) {
+    for (const v of [0x00, 0xff, frame[i]! ^ 0x0f]) {
+      const f = Buffer.from(frame);
+      f[i] = v;
+      same(f, f.length, `byte ${i} = ${v}`);
+    }
+  }
+}
+
+const SESSION = '001122334455 66778899aabb 8864'; // dst MAC, src MAC, EtherType PPPoE session
+const DISCOVERY = 'ffffffffffff 66778899aabb 8863'; // broadcast, src MAC, EtherType PPPoE discovery
+// IPv4 10.0.0.1 -> 10.0.0.2, UDP 12345 -> 53, 2 payload bytes (30 bytes).
+const IPV4_UDP = '45 00 001e 1234 0000 40 11 5499 0a000001 0a000002  3039 0035 000a 0000 6869';
+// IPv6 2001:db8::1 -> ::2, the same UDP datagram (50 bytes).
+const IPV6_UDP = `60000000 000a 11 40 20010db8000000000000000000000001 20010db8000000000000000000000002
+  3039 0035 000a 0000 6869`;
+
+const SESSION_IPV4 = hex(`
+  ${SESSION}
+  11 00         # version 1, type 1, code 0 (session data)
+  0017          # session id 0x17
+  0020          # length 32: PPP protocol + IPv4 datagram
+  0021          # PPP protocol IPv4
+  ${IPV4_UDP}
+`);
+
+// RFC 2516 PADI: Service-Name tag (empty) and Host-Uniq, then Ethernet padding.
+const PADI = hex(`
+  ${DISCOVERY}
+  11 09 0000 000c     # PADI, session 0, length 12
+  0101 0000           # Service-Name, empty
+  0103 0004 00001761  # Host-Uniq
+  0000000000000000 0000000000000000 0000000000000000 00000000  # padding
+`);
+
+describe('PPPoE session decoder', () => {
+  it('decodes IPv4 in a session', () => {
+    const p = decodeFrame(SESSION_IPV4);
+    const d = describePacket(p);
+    expect(d.layers).toEqual(['eth', 'pppoe', 'ppp', 'ipv4', 'udp']);
+    expect(d.src_ip).toBe('10.0.0.1');
+    expect(d.dest_port).toBe(53);
+    expect(d.anomalies).toBeUndefined();
+    expect(p.pppoeSession).toBe(0x17);
+  });
+
+  it('decodes IPv6 in a session', () => {
+    const d = describeFrame(hex(`${SESSION} 11 00 0017 0034 0057 ${IPV6_UDP}`));
+    expect(d.layers).toEqual(['eth', 'pppoe', 'ppp', 'ipv6', 'udp']);
+    expect(d.src_ip).toBe('2001:db8::1');
+  });
+
+  it('ignores Ethernet padding after the PPPoE payload', () => {
+    const p = decodeFrame(Buffer.concat([SESSION_IPV4, Buffer.alloc(8, 0xab)]));
+    expect(describePacket(p).anomalies).toBeUndefined();
+    expect(p.l3End - p.l3Off).toBe(30);
+  });
+
+  it('stops quietly at PPP control traffic (LCP echo)', () => {
+    const d = describeFrame(hex(`${SESSION} 11 00 0017 000e c021 09 6a 000c a4cbea34 0ee2f609`));
+    expect(d.layers).toEqual(['eth', 'pppoe', 'ppp']);
+    expect(d.proto).toBeUndefined();
+    expect(d.anomalies).toBeUndefined();
+  });
+
+  it.each([
+    ['a header cut short', hex(`${SESSION} 11 00 0017`), 'pppoe.pkt_too_small'],
+    [
+      'a discovery code on the session EtherType',
+      hex(`${SESSION} 11 09 0017 0020 0021 ${IPV4_UDP}`),
+      'pppoe.wrong_code',
+    ],
+    ['version/type other than 1/1', hex(`${SESSION} 21 00 0017 0020 0021 ${IPV4_UDP}`), 'pppoe.unsupported_version'],
+    [
+      'a length too short for the PPP protocol',
+      hex(`${SESSION} 11 00 0017 0001 0021 ${IPV4_UDP}`),
+      'pppoe.pkt_too_small',
+    ],
+  ])('flags %s', (_what, frame, anomaly) => {
+    const d = describeFrame(frame);
+    expect(d.layers).toEqual(['eth', 'pppoe']);
+    expect(d.anomalies).toEqual([anomaly]);
+    expect(d.src_ip).toBeUndefined();
+  });
+
+  it('decodes what is there when the length runs past the frame', () => {
+    const d = describeFrame(hex(`${SESSION} 11 00 0017 0400 0021 ${IPV4_UDP}`));
+    expect(d.dest_port).toBe(53);
+  });
+
+  it('survives every truncation and one-byte corruption', () => {
+    expectRobust(SESSION_IPV4);
+  });
+});
+
+describe('PPPoE discovery decoder', () => {
+  it('decodes a PADI as a leaf', () => {
+    const p = decodeFrame(PADI);
+    const d = describePacket(p);
+    expect(d.layers).toEqual(['eth', 'pppoe_disc']);
+    expect(d.src_ip).toBeUndefined();
+    expect(d.anomalies).toBeUndefined();
+    expect(p.pppoeSession).toBe(0);
+  });
+
+  it('records the session id of a PADS', () => {
+    const p = decodeFrame(hex(`${DISCOVERY} 11 65 0002 0008 0101 0004 74657374`));
+    expect(p.pppoeSession).toBe(2);
+    expect(describePacket(p).anomalies).toBeUndefined();
+  });
+
+  it('stops at the End-Of-List tag', () => {
+    expect(describeFrame(hex(`${DISCOVERY} 11 a7 0002 0008 0000 0000 ffff ffff`)).anomalies).toBeUndefined();
+  });
+
+  it.each([
+    ['a header cut short', hex(`${DISCOVERY} 11 09 00`), 'pppoe.pkt_too_small'],
+    ['an unknown code', hex(`${DISCOVERY} 11 bb 0000 0004 0101 0000`), 'pppoe.wrong_code'],
+    ['version/type other than 1/1', hex(`${DISCOVERY} 22 09 0000 0004 0101 0000`), 'pppoe.unsupported_version'],
+    ['a length past the frame', hex(`${DISCOVERY} 11 09 0000 0040 0101 0000`), 'pppoe.malformed_tags'],
+    ['a tag running past the payload', hex(`${DISCOVERY} 11 09 0000 0008 0101 0010 0000 0000`), 'pppoe.malformed_tags'],
+    ['a tag header cut by the payload end', hex(`${DISCOVERY} 11 09 0000 0006 0101 0000 0103`), 'pppoe.malformed_tags'],
+  ])('flags %s', (_what, frame, anomaly) => {
+    const d = describeFrame(frame);
+    expect(d.layers).toEqual(['eth', 'pppoe_disc']);
+    expect(d.anomalies).toEqual([anomaly]);
+  });
+
+  it('does not call tags cut by the snaplen malformed', () => {
+    const d = describePacket(decodeWith(PADI.subarray(0, 14 + 10), { len: PADI.length }));
+    expect(d.anomalies).toBeUndefined();
+  });
+
+  it('survives every truncation and one-byte corruption', () => {
+    expectRobust(PADI);
+  });
+});
