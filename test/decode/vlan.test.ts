@@ -1,47 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_VLANS, Packet } from '../../src/core/packet.js';
-import { DecodeStats, decodePacket } from '../../src/decode/decoder.js';
+import { MAX_VLANS } from '../../src/core/packet.js';
+import { DecodeStats } from '../../src/decode/decoder.js';
 import { describePacket } from '../../src/decode/describe.js';
-import { decodeFrame, describe as describeFrame, hex } from '../helpers/decode.js';
-
-/** Decode with a chosen pad byte after the frame and an original length (caplen < len = snaplen cut). */
-function decodeWith(frame: Buffer, opts: { linkType?: number; pad?: number; len?: number } = {}): Packet {
-  const p = new Packet();
-  const data = Buffer.alloc(frame.length + 23, opts.pad ?? 0xee);
-  frame.copy(data, 7);
-  p.data = data;
-  p.start = 7;
-  p.caplen = frame.length;
-  p.len = opts.len ?? frame.length;
-  p.linkType = opts.linkType ?? 1;
-  p.frameNo = 1;
-  decodePacket(p, new DecodeStats());
-  return p;
-}
-
-/** Every prefix and every one-byte corruption decodes without throwing or reading past the end. */
-function expectRobust(frame: Buffer, linkType = 1): void {
-  const same = (f: Buffer, len: number, what: string) => {
-    const a = describePacket(decodeWith(f, { linkType, pad: 0xee, len }));
-    const b = describePacket(decodeWith(f, { linkType, pad: 0x00, len }));
-    expect(b, what).toEqual(a);
-  };
-  for (let n = 0; n <= frame.length; n++) {
-    same(frame.subarray(0, n), n, `prefix ${n}`);
-    same(frame.subarray(0, n), frame.length, `prefix ${n} of a snaplen-cut frame`);
-  }
-  for (let i = 0; i < frame.length; i++) {
-    for (const v of [0x00, 0xff, frame[i]! ^ 0x0f]) {
-      const f = Buffer.from(frame);
-      f[i] = v;
-      same(f, f.length, `byte ${i} = ${v}`);
-    }
-  }
-}
+import { decodeFrame, describe as describeFrame, expectRobust, hex } from '../helpers/decode.js';
+import { IPV4_UDP } from '../helpers/frames.js';
 
 const MACS = '001122334455 66778899aabb'; // dst MAC, src MAC
-// IPv4 10.0.0.1 -> 10.0.0.2, UDP 12345 -> 53, 2 payload bytes (valid checksum).
-const IPV4_UDP = '45 00 001e 1234 0000 40 11 5499 0a000001 0a000002  3039 0035 000a 0000 6869';
 
 const TAGGED = hex(`
   ${MACS}
