@@ -1,0 +1,427 @@
+// The flow stage: turns decoded packets into bidirectional flows, tracks TCP state,
+// reassembles TCP streams for the application-layer parsers, and hands them UDP payloads.
+//
+// Per packet: build the symmetric key, find or create the flow, count it in the direction
+// it travels, advance the TCP state machine, and — when the flow carries an application
+// protocol — feed the bytes to its parser. Everything that ends (flows, transactions) and
+// everything odd (stream and app-layer anomalies) goes to one FlowListener.
+
+import { APP_FAILED, APP_NAMES, APP_UNKNOWN, type AppRegistry, appId, defaultAppRegistry } from '../app/registry.js';
+import {
+  type AppLimits,
+  type AppParser,
+  type AppParserState,
+  type AppProtoName,
+  type AppSink,
+  type AppTx,
+  DEFAULT_APP_LIMITS,
+  type Direction,
+  PROBE_NEED_MORE,
+  PROBE_YES,
+  TO_CLIENT,
+  TO_SERVER,
+} from '../app/types.js';
+import type { Packet } from '../core/packet.js';
+import { DEFAULT_FLOW_KEY_CONFIG, type FlowKeyConfig, FlowKeyBuilder, vlanWord } from './flow-key.js';
+import {
+  DEFAULT_FLOW_TABLE_CONFIG,
+  FlowTable,
+  type FlowTableConfig,
+  PC_TCP,
+  PC_UDP,
+  protoClass,
+  REASON_TCP_REUSE,
+  STATE_CLOSED,
+  STATE_ESTABLISHED,
+} from './flow-table.js';
+import { DEFAULT_REASSEMBLY_LIMITS, type ReassemblyLimits, StreamReassembler, type StreamSink } from './reassembly.js';
+import * as T from './tcp-state.js';
+
+export interface FlowEngineConfig {
+  table: FlowTableConfig;
+  key: FlowKeyConfig;
+  reassembly: ReassemblyLimits;
+  /** Parse application protocols (HTTP, TLS, DNS, SSH, DHCP). */
+  appLayer: boolean;
+  /** Restrict parsing to these protocols (undefined = all). */
+  appProtocols?: ReadonlySet<string>;
+  appLimits: AppLimits;
+  /** Pick up TCP sessions whose handshake was not seen (a mirror attached mid-session). */
+  midstream: boolean;
+}
+
+export const DEFAULT_FLOW_ENGINE_CONFIG: FlowEngineConfig = {
+  table: DEFAULT_FLOW_TABLE_CONFIG,
+  key: DEFAULT_FLOW_KEY_CONFIG,
+  reassembly: DEFAULT_REASSEMBLY_LIMITS,
+  appLayer: true,
+  appLimits: DEFAULT_APP_LIMITS,
+  midstream: true,
+};
+
+/** What the flow stage reports downstream. */
+export interface FlowListener {
+  /** A flow ended (timeout, teardown timeout, memcap, shutdown); its slot is still readable. */
+  flowEnd(engine: FlowEngine, idx: number, reason: number): void;
+  /** A transaction reached a new progress point. */
+  transaction(engine: FlowEngine, idx: number, tx: AppTx, dir: Direction): void;
+  /** A stream (`stream.*`) or app-layer anomaly on a flow. */
+  flowAnomaly(engine: FlowEngine, idx: number, type: 'stream' | 'applayer', event: string, appProto: string): void;
+}
+
+/** Bytes kept from the start of a direction while probing needs more. */
+const PROBE_BUFFER_MAX = 1024;
+
+/** Per-flow state beyond the table's arrays: streams and the app-layer parser. */
+export class FlowExt {
+  /** Stream reassemblers, [to server, to client]; created at the first payload. */
+  readonly streams: [StreamReassembler | null, StreamReassembler | null] = [null, null];
+  parser: AppParser | null = null;
+  app: AppParserState | null = null;
+  /** The port-based first guess, tried first when probing. */
+  guess: AppParser | undefined;
+  /** Per direction: bytes held while probing says NEED_MORE. */
+  readonly probeBuf: [Buffer | null, Buffer | null] = [null, null];
+  /** Per direction: probing gave NO for every parser. */
+  readonly probeFailed: [boolean, boolean] = [false, false];
+  /** Transactions seen on the flow (EVE tx_cnt). */
+  txCount = 0;
+  /** Transactions reported but not yet written out, owned by the output stage. */
+  readonly pendingTxs: AppTx[] = [];
+  /** Slot index, and the flow's sequence number, to recognise a recycled slot. */
+  constructor(
+    public idx: number,
+    public seq: number,
+  ) {}
+}
+
+export class FlowEngine implements AppSink, StreamSink {
+  readonly table: FlowTable;
+  private readonly kb: FlowKeyBuilder;
+  private readonly apps: AppRegistry;
+  readonly ext: (FlowExt | undefined)[];
+  /** Per flow: ISN + 1 of each direction once a SYN was seen (index idx * 2 + dir), and flags. */
+  private readonly isn: Uint32Array;
+  private readonly synSeen: Uint8Array;
+  /** Per flow: ICMP type << 8 | code of the first packet (Community ID needs it). */
+  readonly icmpTypeCode: Int32Array;
+  private lastExpire = 0;
+  private now = 0;
+  private nowSec = 0;
+  private nowNsec = 0;
+  // Stream sink context: which flow and direction the reassembler is delivering for.
+  private curExt: FlowExt | null = null;
+  private curDir: Direction = TO_SERVER;
+
+  // Counters for stats and summaries.
+  tcpFlows = 0;
+  udpFlows = 0;
+  icmpFlows = 0;
+  tcpReuse = 0;
+  midstreamPickups = 0;
+  /** Flows per app protocol: index appId * 2 + (udp ? 1 : 0). */
+  readonly appFlows = new Float64Array(16);
+  readonly appTxs = new Float64Array(16);
+  /** Flows where probing found no parser: [tcp, udp]. */
+  readonly appFailed = new Float64Array(2);
+  appErrors = 0;
+  streamGaps = 0;
+  /** Flows whose two directions arrived with different VLAN ids (a split mirror). */
+  vlanMismatch = 0;
+
+  constructor(
+    readonly config: FlowEngineConfig,
+    private readonly listener: FlowListener,
+  ) {
+    this.kb = new FlowKeyBuilder(config.key);
+    this.table = new FlowTable(config.table, (idx, reason) => this.onFlowEnd(idx, reason));
+    const cap = this.table.capacity;
+    this.ext = new Array<FlowExt | undefined>(cap);
+    this.isn = new Uint32Array(cap * 2);
+    this.synSeen = new Uint8Array(cap * 2);
+    this.icmpTypeCode = new Int32Array(cap);
+    this.apps = defaultAppRegistry(config.appProtocols);
+  }
+
+  /** Packet time of the packet being processed (seconds, float). */
+  get packetTime(): number {
+    return this.now;
+  }
+
+  /** The flow slot and direction of the last processed packet, for later stages. */
+  lastIdx = -1;
+  lastToServer = true;
+
+  /**
+   * Process one decoded packet. Returns the flow slot, or -1 when the packet has no flow
+   * (no IP layer, or a fragment: the reassembled datagram is processed instead).
+   */
+  process(p: Packet): number {
+    const ts = p.tsSec + p.tsNsec * 1e-9;
+    this.now = ts;
+    this.nowSec = p.tsSec;
+    this.nowNsec = p.tsNsec;
+    if (ts - this.lastExpire >= 1 || ts < this.lastExpire) {
+      this.lastExpire = ts;
+      this.table.expire(ts);
+    }
+    this.lastIdx = -1;
+    if (p.isFragment) return -1;
+    const kb = this.kb;
+    if (!kb.build(p)) return -1;
+    const t = this.table;
+    let idx = t.find(kb);
+    const isTcp = p.ipProto === 6 && p.l4Off >= 0;
+    const flags = isTcp ? p.tcpFlags : 0;
+    if (idx >= 0 && isTcp && (flags & 0x12) === 0x02 && T.isClosed(t.tcpState[idx]!)) {
+      // A new SYN on a finished connection with the same tuple: a new session.
+      t.end(idx, REASON_TCP_REUSE);
+      this.tcpReuse++;
+      idx = -1;
+    }
+    const senderIsA = !kb.reversed;
+    if (idx < 0) {
+      idx = this.newFlow(p, ts, senderIsA, flags, isTcp);
+    } else {
+      t.touch(idx, ts);
+    }
+    const toServer = (t.initiatorIsA[idx] === 1) === senderIsA;
+    this.lastIdx = idx;
+    this.lastToServer = toServer;
+    const bytes = p.len;
+    if (toServer) {
+      t.pktsToServer[idx]++;
+      t.bytesToServer[idx] += bytes;
+    } else {
+      t.pktsToClient[idx]++;
+      t.bytesToClient[idx] += bytes;
+      if (t.vlan[idx] !== vlanWord(p) && t.pktsToClient[idx] === 1) this.vlanMismatch++;
+    }
+
+    if (isTcp) this.tcp(p, idx, toServer, flags);
+    else if (t.state[idx] !== STATE_ESTABLISHED && t.pktsToServer[idx]! > 0 && t.pktsToClient[idx]! > 0) {
+      t.setState(idx, STATE_ESTABLISHED);
+    }
+
+    if (this.config.appLayer && p.payloadLen > 0 && t.appProto[idx] !== APP_FAILED) {
+      const dir: Direction = toServer ? TO_SERVER : TO_CLIENT;
+      if (isTcp) this.tcpPayload(p, idx, dir);
+      else if (p.ipProto === 17) this.deliver(this.extOf(idx), dir, p.data, p.payloadOff, p.payloadOff + p.payloadLen);
+    }
+    return idx;
+  }
+
+  private newFlow(p: Packet, ts: number, senderIsA: boolean, flags: number, isTcp: boolean): number {
+    const t = this.table;
+    const pc = protoClass(p.ipProto);
+    const idx = t.create(this.kb, ts, pc);
+    // The initiator is the SYN sender; a SYN/ACK seen first was sent by the responder;
+    // otherwise the first packet's sender.
+    const synAck = isTcp && (flags & 0x12) === 0x12;
+    t.initiatorIsA[idx] = senderIsA !== synAck ? 1 : 0;
+    t.vlan[idx] = vlanWord(p);
+    this.icmpTypeCode[idx] = p.icmpType >= 0 ? (p.icmpType << 8) | p.icmpCode : -1;
+    this.synSeen[idx * 2] = 0;
+    this.synSeen[idx * 2 + 1] = 0;
+    this.ext[idx] = undefined;
+    if (pc === PC_TCP) this.tcpFlows++;
+    else if (pc === PC_UDP) this.udpFlows++;
+    else if (p.ipProto === 1 || p.ipProto === 58) this.icmpFlows++;
+    return idx;
+  }
+
+  // --- TCP ---
+
+  private tcp(p: Packet, idx: number, toServer: boolean, flags: number): void {
+    const t = this.table;
+    if (toServer) t.flagsToServer[idx] |= flags;
+    else t.flagsToClient[idx] |= flags;
+    const dirIdx = idx * 2 + (toServer ? 0 : 1);
+    if (flags & 0x02) {
+      this.isn[dirIdx] = (p.tcpSeq + 1) >>> 0;
+      this.synSeen[dirIdx] = 1;
+    }
+    const before = t.tcpState[idx]!;
+    const after = T.nextState(before, flags, toServer, this.config.midstream);
+    if (after !== before) {
+      t.tcpState[idx] = after;
+      if (before === T.TCP_NONE && after === T.TCP_ESTABLISHED) this.midstreamPickups++;
+      if (after === T.TCP_ESTABLISHED) t.setState(idx, STATE_ESTABLISHED);
+      else if (T.isClosed(after)) {
+        t.setState(idx, STATE_CLOSED);
+        this.flushStreams(idx);
+      }
+    }
+  }
+
+  private tcpPayload(p: Packet, idx: number, dir: Direction): void {
+    const ext = this.extOf(idx);
+    let r = ext.streams[dir];
+    if (r === null) {
+      r = new StreamReassembler(this.config.reassembly);
+      const dirIdx = idx * 2 + dir;
+      r.init(this.synSeen[dirIdx] ? this.isn[dirIdx]! : p.tcpSeq);
+      ext.streams[dir] = r;
+    }
+    this.curExt = ext;
+    this.curDir = dir;
+    r.insert(p.tcpSeq, p.data, p.payloadOff, p.payloadLen, this);
+  }
+
+  /** Deliver what the reassemblers hold (teardown or flow end), reporting gaps. */
+  private flushStreams(idx: number): void {
+    const ext = this.ext[idx];
+    if (ext === undefined) return;
+    for (const dir of [TO_SERVER, TO_CLIENT] as const) {
+      const r = ext.streams[dir];
+      if (r === null) continue;
+      this.curExt = ext;
+      this.curDir = dir;
+      r.flush(this);
+    }
+  }
+
+  // StreamSink: in-order bytes from a reassembler.
+  data(buf: Buffer, off: number, end: number): void {
+    if (this.curExt !== null) this.deliver(this.curExt, this.curDir, buf, off, end);
+  }
+
+  gap(len: number): void {
+    this.streamGaps++;
+    const ext = this.curExt;
+    if (ext?.app != null) ext.app.gap(this.curDir, len);
+  }
+
+  event(name: string): void {
+    const ext = this.curExt;
+    if (ext !== null) this.listener.flowAnomaly(this, ext.idx, 'stream', name, this.appName(ext.idx));
+  }
+
+  // --- application layer ---
+
+  private extOf(idx: number): FlowExt {
+    let ext = this.ext[idx];
+    if (ext === undefined || ext.seq !== this.table.seq[idx]) {
+      ext = new FlowExt(idx, this.table.seq[idx]!);
+      const t = this.table;
+      const k = t.keys;
+      const base = idx * 12;
+      const portA = k[base + 8]! >>> 16;
+      const portB = k[base + 8]! & 0xffff;
+      const serverPort = t.initiatorIsA[idx] === 1 ? portB : portA;
+      const clientPort = t.initiatorIsA[idx] === 1 ? portA : portB;
+      const parsers = (k[base + 9]! & 0xff) === 6 ? this.apps.tcp : this.apps.udp;
+      ext.guess = parsers.forPorts(serverPort, clientPort);
+      this.ext[idx] = ext;
+      t.addExtBytes(idx, 256);
+    }
+    return ext;
+  }
+
+  private deliver(ext: FlowExt, dir: Direction, buf: Buffer, off: number, end: number): void {
+    if (ext.app !== null) {
+      ext.app.parse(dir, buf, off, end, this.nowSec, this.nowNsec);
+      return;
+    }
+    if (this.table.appProto[ext.idx] === APP_FAILED || ext.probeFailed[dir]) return;
+    // Probe with what this direction has so far (earlier bytes held while NEED_MORE).
+    let pbuf = buf;
+    let poff = off;
+    let pend = end;
+    const held = ext.probeBuf[dir];
+    if (held !== null) {
+      pbuf = Buffer.concat([held, buf.subarray(off, end)]);
+      poff = 0;
+      pend = pbuf.length;
+    }
+    const parser = this.probe(ext, dir, pbuf, poff, pend);
+    if (parser === null) {
+      // Undecided: keep the bytes (bounded) for the next try.
+      if (pend - poff <= PROBE_BUFFER_MAX) ext.probeBuf[dir] = Buffer.from(pbuf.subarray(poff, pend));
+      else this.probeGaveUp(ext, dir);
+      return;
+    }
+    if (parser === undefined) {
+      this.probeGaveUp(ext, dir);
+      return;
+    }
+    ext.probeBuf[dir] = null;
+    ext.parser = parser;
+    ext.app = parser.create(this, ext);
+    const id = appId(parser.name);
+    this.table.appProto[ext.idx] = id;
+    this.appFlows[id * 2 + (parser.transport === 'udp' ? 1 : 0)]++;
+    ext.app.parse(dir, pbuf, poff, pend, this.nowSec, this.nowNsec);
+  }
+
+  /** The parser that recognises these bytes; null when more bytes are needed; undefined when none. */
+  private probe(ext: FlowExt, dir: Direction, buf: Buffer, off: number, end: number): AppParser | null | undefined {
+    const parsers = ((this.table.keys[ext.idx * 12 + 9]! & 0xff) === 6 ? this.apps.tcp : this.apps.udp).parsers;
+    let needMore = false;
+    const guess = ext.guess;
+    if (guess !== undefined) {
+      const r = guess.probe(buf, off, end, dir);
+      if (r === PROBE_YES) return guess;
+      if (r === PROBE_NEED_MORE) needMore = true;
+    }
+    for (const parser of parsers) {
+      if (parser === guess) continue;
+      const r = parser.probe(buf, off, end, dir);
+      if (r === PROBE_YES) return parser;
+      if (r === PROBE_NEED_MORE) needMore = true;
+    }
+    return needMore ? null : undefined;
+  }
+
+  private probeGaveUp(ext: FlowExt, dir: Direction): void {
+    ext.probeBuf[dir] = null;
+    ext.probeFailed[dir] = true;
+    const otherFailed = ext.probeFailed[dir === TO_SERVER ? TO_CLIENT : TO_SERVER];
+    // Both directions spoke and neither matched, or the client spoke and nothing matched:
+    // no parser will take this flow (Suricata's app_proto "failed").
+    if (otherFailed || dir === TO_SERVER) {
+      this.table.appProto[ext.idx] = APP_FAILED;
+      this.appFailed[(this.table.keys[ext.idx * 12 + 9]! & 0xff) === 6 ? 0 : 1]++;
+      // The streams are no longer needed for parsing.
+      ext.streams[0] = null;
+      ext.streams[1] = null;
+    }
+  }
+
+  // AppSink, called by parsers. `flow` is the FlowExt given at create().
+  txProgress(flow: unknown, tx: AppTx, dir: Direction): void {
+    const ext = flow as FlowExt;
+    if (tx.id >= ext.txCount) {
+      ext.txCount = tx.id + 1;
+      this.appTxs[appId(tx.proto) * 2 + (ext.parser?.transport === 'udp' ? 1 : 0)]++;
+    }
+    this.listener.transaction(this, ext.idx, tx, dir);
+  }
+
+  anomaly(flow: unknown, proto: AppProtoName, event: string): void {
+    const ext = flow as FlowExt;
+    this.appErrors++;
+    this.listener.flowAnomaly(this, ext.idx, 'applayer', event, proto);
+  }
+
+  /** EVE app_proto name of a flow ('' when unknown). */
+  appName(idx: number): string {
+    const id = this.table.appProto[idx]!;
+    return id === APP_UNKNOWN ? '' : (APP_NAMES[id] ?? '');
+  }
+
+  private onFlowEnd(idx: number, reason: number): void {
+    const ext = this.ext[idx];
+    if (ext !== undefined && ext.seq === this.table.seq[idx]) {
+      this.flushStreams(idx);
+      ext.app?.end();
+    }
+    this.listener.flowEnd(this, idx, reason);
+    this.ext[idx] = undefined;
+  }
+
+  /** End every flow (end of input). */
+  shutdown(reason: number): void {
+    this.table.endAll(reason);
+  }
+}

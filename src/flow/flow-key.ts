@@ -1,0 +1,126 @@
+// The flow key: innermost addresses, ports and protocol, plus the VLAN ids and tunnel id
+// when configured (Suricata's vlan.use-for-tracking). Both directions of a conversation
+// build the same key: the two endpoints are put in a canonical order (A < B) and the
+// builder says whether this packet goes A->B or B->A.
+//
+// Key layout (12 x u32):
+//   [0..3] address A (IPv4 in word 0, words 1..3 zero)   [4..7] address B
+//   [8]    port A << 16 | port B                          [9]    ip version << 8 | protocol
+//   [10]   VLAN id 0 | VLAN id 1 << 16 (0 when not used)   [11]   tunnel id + 1 (0 when none / not used)
+
+import type { Packet } from '../core/packet.js';
+
+export const KEY_WORDS = 12;
+
+export interface FlowKeyConfig {
+  /** Put the first two VLAN ids in the key (default true, as Suricata). */
+  vlanInKey: boolean;
+  /** Put the innermost tunnel id (VXLAN/Geneve VNI, GRE key, ERSPAN session) in the key. */
+  tunnelInKey: boolean;
+}
+
+export const DEFAULT_FLOW_KEY_CONFIG: FlowKeyConfig = { vlanInKey: true, tunnelInKey: true };
+
+// ICMP messages that come in request/reply pairs share a flow keyed by the echo id.
+function icmpIsQueryReply(proto: number, type: number): boolean {
+  if (proto === 1) return type === 0 || type === 8 || type === 13 || type === 14 || type === 15 || type === 16;
+  return type === 128 || type === 129;
+}
+
+export class FlowKeyBuilder {
+  readonly key = new Uint32Array(KEY_WORDS);
+  /** True when the packet travels from endpoint B to endpoint A. */
+  reversed = false;
+  hash = 0;
+  /** The packet's own ports as used in the key (ICMP: id or type/code). */
+  srcPort = 0;
+  dstPort = 0;
+
+  constructor(private readonly cfg: FlowKeyConfig = DEFAULT_FLOW_KEY_CONFIG) {}
+
+  /** Build the key of a decoded packet. Returns false when it has no IP layer to track. */
+  build(p: Packet): boolean {
+    if (p.srcAddrOff < 0 || p.ipProto < 0) return false;
+    const k = this.key;
+    const d = p.data;
+    const v6 = p.ipVersion === 6;
+    let sp = p.srcPort;
+    let dp = p.dstPort;
+    if (sp < 0 || dp < 0) {
+      if (p.icmpType >= 0) {
+        if (icmpIsQueryReply(p.ipProto, p.icmpType) && p.icmpId >= 0) {
+          sp = p.icmpId;
+          dp = p.icmpId;
+        } else {
+          sp = p.icmpType;
+          dp = p.icmpCode;
+        }
+      } else {
+        sp = 0;
+        dp = 0;
+      }
+    }
+    this.srcPort = sp;
+    this.dstPort = dp;
+    // Compare source and destination endpoints to pick the canonical order.
+    let cmp = 0;
+    const s = p.srcAddrOff;
+    const t = p.dstAddrOff;
+    const n = v6 ? 16 : 4;
+    for (let i = 0; i < n && cmp === 0; i++) cmp = d[s + i]! - d[t + i]!;
+    if (cmp === 0) cmp = sp - dp;
+    const rev = cmp > 0;
+    this.reversed = rev;
+    const a = rev ? t : s;
+    const b = rev ? s : t;
+    if (v6) {
+      k[0] = d.readUInt32BE(a);
+      k[1] = d.readUInt32BE(a + 4);
+      k[2] = d.readUInt32BE(a + 8);
+      k[3] = d.readUInt32BE(a + 12);
+      k[4] = d.readUInt32BE(b);
+      k[5] = d.readUInt32BE(b + 4);
+      k[6] = d.readUInt32BE(b + 8);
+      k[7] = d.readUInt32BE(b + 12);
+    } else {
+      k[0] = d.readUInt32BE(a);
+      k[1] = 0;
+      k[2] = 0;
+      k[3] = 0;
+      k[4] = d.readUInt32BE(b);
+      k[5] = 0;
+      k[6] = 0;
+      k[7] = 0;
+    }
+    k[8] = rev ? ((dp << 16) | sp) >>> 0 : ((sp << 16) | dp) >>> 0;
+    k[9] = (p.ipVersion << 8) | p.ipProto;
+    k[10] = this.cfg.vlanInKey ? vlanWord(p) : 0;
+    k[11] = this.cfg.tunnelInKey && p.tunnelDepth > 0 ? (p.tunnelId[p.tunnelDepth - 1]! + 1) >>> 0 : 0;
+    this.hash = hashKey(k);
+    return true;
+  }
+}
+
+/** The first two VLAN ids packed in one word. */
+export function vlanWord(p: Packet): number {
+  if (p.vlanCount === 0) return 0;
+  return p.vlanCount === 1 ? p.vlanIds[0]! : (p.vlanIds[0]! | (p.vlanIds[1]! << 16)) >>> 0;
+}
+
+/** Murmur3-style mixing of the key words; symmetric because the key already is. */
+export function hashKey(k: Uint32Array): number {
+  let h = 0x9747b28c;
+  for (let i = 0; i < KEY_WORDS; i++) {
+    let w = Math.imul(k[i]!, 0xcc9e2d51);
+    w = (w << 15) | (w >>> 17);
+    h ^= Math.imul(w, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
