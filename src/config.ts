@@ -5,6 +5,9 @@
 import { readFileSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { DEFAULT_DECODER_CONFIG, type DecoderConfig } from './decode/defaults.js';
+import { DEFAULT_DEDUP_CONFIG, type DedupConfig } from './flow/dedup.js';
+import { DEFAULT_DEFRAG_CONFIG, type DefragConfig, type DefragPolicy } from './flow/defrag.js';
+import { DEFAULT_FLOW_ENGINE_CONFIG, type FlowEngineConfig } from './flow/engine.js';
 
 export interface VsidsConfig {
   /** Written as `host` on every EVE record (Suricata's sensor-name). */
@@ -22,9 +25,13 @@ export interface VsidsConfig {
   };
   /** Seconds between periodic stats records in `run`. */
   statsInterval: number;
+  flow: FlowEngineConfig;
+  dedup: DedupConfig;
+  defrag: Omit<DefragConfig, 'onAnomaly'>;
 }
 
-export const EVE_TYPES = ['alert', 'anomaly', 'flow', 'stats'] as const;
+export const EVE_TYPES = ['alert', 'anomaly', 'flow', 'stats', 'http', 'dns', 'tls', 'ssh', 'dhcp'] as const;
+export const APP_PROTOCOLS = ['http', 'dns', 'tls', 'ssh', 'dhcp'] as const;
 
 export function defaultConfig(): VsidsConfig {
   return {
@@ -32,8 +39,24 @@ export function defaultConfig(): VsidsConfig {
     decoder: structuredClone(DEFAULT_DECODER_CONFIG),
     eve: { types: ['alert', 'anomaly', 'flow', 'stats'] },
     statsInterval: 8,
+    flow: {
+      ...DEFAULT_FLOW_ENGINE_CONFIG,
+      table: structuredClone(DEFAULT_FLOW_ENGINE_CONFIG.table),
+      key: { ...DEFAULT_FLOW_ENGINE_CONFIG.key },
+      reassembly: { ...DEFAULT_FLOW_ENGINE_CONFIG.reassembly },
+      appLimits: { ...DEFAULT_FLOW_ENGINE_CONFIG.appLimits },
+    },
+    dedup: { ...DEFAULT_DEDUP_CONFIG },
+    defrag: { ...DEFAULT_DEFRAG_CONFIG },
   };
 }
+
+const seconds = { type: 'number', minimum: 0 };
+const stateTimeouts = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { new: seconds, established: seconds, closed: seconds },
+};
 
 const port = { type: 'integer', minimum: 1, maximum: 65535 };
 const tunnel = {
@@ -74,6 +97,53 @@ const SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: { interval: { type: 'number', exclusiveMinimum: 0 } },
+    },
+    flow: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        'max-flows': { type: 'integer', minimum: 16 },
+        memcap: { type: 'integer', minimum: 1048576 },
+        'vlan-in-key': { type: 'boolean' },
+        'tunnel-in-key': { type: 'boolean' },
+        timeouts: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { tcp: stateTimeouts, udp: stateTimeouts, icmp: stateTimeouts, default: stateTimeouts },
+        },
+      },
+    },
+    stream: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        midstream: { type: 'boolean' },
+        'reassembly-depth': { type: 'integer', minimum: 0 },
+        'retransmission-history': { type: 'integer', minimum: 0, maximum: 1048576 },
+      },
+    },
+    dedup: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { enabled: { type: 'boolean' }, window: { type: 'number', minimum: 0, maximum: 1 } },
+    },
+    defrag: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        timeout: { type: 'number', exclusiveMinimum: 0 },
+        'max-trackers': { type: 'integer', minimum: 1 },
+        memcap: { type: 'integer', minimum: 65536 },
+        policy: { enum: ['bsd', 'first', 'last', 'linux', 'windows', 'solaris'] },
+      },
+    },
+    'app-layer': {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        protocols: { type: 'array', items: { enum: [...APP_PROTOCOLS] } },
+      },
     },
   },
 } as const;
@@ -146,6 +216,7 @@ export async function parseConfig(text: string, file: string): Promise<VsidsConf
   if (eve.types !== undefined) cfg.eve.types = eve.types as string[];
   const stats = (d.stats ?? {}) as Record<string, unknown>;
   if (stats.interval !== undefined) cfg.statsInterval = stats.interval as number;
+  applyFlowSettings(cfg, d as Record<string, unknown>);
   return cfg;
 }
 
@@ -157,4 +228,39 @@ export async function loadConfig(file: string): Promise<VsidsConfig> {
     throw new ConfigError(file, [(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err)]);
   }
   return parseConfig(text, file);
+}
+
+type Section = Record<string, unknown> | undefined;
+
+/** The flow, stream, dedup, defrag and app-layer sections (already validated). */
+function applyFlowSettings(cfg: VsidsConfig, d: Record<string, unknown>): void {
+  const flow = d.flow as Section;
+  if (flow?.['max-flows'] !== undefined) cfg.flow.table.maxFlows = flow['max-flows'] as number;
+  if (flow?.memcap !== undefined) cfg.flow.table.memcapBytes = flow.memcap as number;
+  if (flow?.['vlan-in-key'] !== undefined) cfg.flow.key.vlanInKey = flow['vlan-in-key'] as boolean;
+  if (flow?.['tunnel-in-key'] !== undefined) cfg.flow.key.tunnelInKey = flow['tunnel-in-key'] as boolean;
+  const timeouts = flow?.timeouts as Record<string, Record<string, number>> | undefined;
+  for (const proto of ['tcp', 'udp', 'icmp', 'default'] as const) {
+    for (const state of ['new', 'established', 'closed'] as const) {
+      const v = timeouts?.[proto]?.[state];
+      if (v !== undefined) cfg.flow.table.timeouts[proto][state] = v;
+    }
+  }
+  const stream = d.stream as Section;
+  if (stream?.midstream !== undefined) cfg.flow.midstream = stream.midstream as boolean;
+  if (stream?.['reassembly-depth'] !== undefined) cfg.flow.reassembly.depth = stream['reassembly-depth'] as number;
+  if (stream?.['retransmission-history'] !== undefined) {
+    cfg.flow.reassembly.initialCompare = stream['retransmission-history'] as number;
+  }
+  const dedup = d.dedup as Section;
+  if (dedup?.enabled !== undefined) cfg.dedup.enabled = dedup.enabled as boolean;
+  if (dedup?.window !== undefined) cfg.dedup.windowSec = dedup.window as number;
+  const defrag = d.defrag as Section;
+  if (defrag?.timeout !== undefined) cfg.defrag.timeoutSec = defrag.timeout as number;
+  if (defrag?.['max-trackers'] !== undefined) cfg.defrag.maxTrackers = defrag['max-trackers'] as number;
+  if (defrag?.memcap !== undefined) cfg.defrag.memcapBytes = defrag.memcap as number;
+  if (defrag?.policy !== undefined) cfg.defrag.policy = defrag.policy as DefragPolicy;
+  const app = d['app-layer'] as Section;
+  if (app?.enabled !== undefined) cfg.flow.appLayer = app.enabled as boolean;
+  if (app?.protocols !== undefined) cfg.flow.appProtocols = new Set(app.protocols as string[]);
 }

@@ -1,34 +1,76 @@
-// The packet pipeline as it stands: capture -> decode -> outputs. One Packet is reused for
-// every frame; `onPacket` is created once and handed to the capture source.
+// The packet pipeline as it stands: capture -> decode -> (dedup, defrag) -> flow + app
+// layer -> outputs. One Packet is reused for every frame (a second one for datagrams
+// rebuilt by defragmentation); `onPacket` is created once and handed to the capture source.
 
 import type { EveWriter } from './alerts/eve-writer.js';
-import { anomalyRecords, type CaptureCounters, type RecordContext, statsRecord } from './alerts/records.js';
+import { flowHeader, flowRecord, txRecord } from './alerts/flow-records.js';
+import { anomalyRecords, type CaptureCounters, type RecordContext, statsRecord, swapEndpoints } from './alerts/records.js';
+import { APP_NAMES } from './app/registry.js';
+import type { DnsTx } from './app/dns.js';
+import { type AppTx, type Direction, TO_CLIENT, TO_SERVER, TX_RESPONSE_DONE } from './app/types.js';
 import { Packet } from './core/packet.js';
-import { DecodeStats, decodePacket } from './decode/decoder.js';
+import { DecodeStats, decodePacket, decodeReassembled } from './decode/decoder.js';
 import { type DecoderConfig, registerDefaultDecoders } from './decode/defaults.js';
+import { type DedupConfig, MirrorDedup } from './flow/dedup.js';
+import { type DefragConfig, Defragmenter } from './flow/defrag.js';
+import { FlowEngine, type FlowEngineConfig, type FlowListener } from './flow/engine.js';
+import { REASON_SHUTDOWN } from './flow/flow-table.js';
 
 export interface PipelineOptions {
   eve?: EveWriter;
-  /** EVE event types to write (alert, anomaly, flow, stats). */
+  /** EVE event types to write (alert, anomaly, flow, stats, http, dns, tls, ssh, dhcp). */
   eveTypes: ReadonlySet<string>;
   context: RecordContext;
   decoder: DecoderConfig;
+  flow: FlowEngineConfig;
+  dedup: DedupConfig;
+  defrag: Omit<DefragConfig, 'onAnomaly'>;
 }
 
-export class Pipeline {
+/** Counters of the whole pipeline for summaries and stats records. */
+export interface PipelineCounts {
+  packets: number;
+  bytes: number;
+  invalid: number;
+  duplicates: number;
+  flows: number;
+  tcpFlows: number;
+  udpFlows: number;
+  icmpFlows: number;
+  activeFlows: number;
+  reassembled: number;
+  transactions: Record<string, number>;
+  appFlows: Record<string, number>;
+}
+
+export class Pipeline implements FlowListener {
   readonly packet = new Packet();
+  /** Holds a datagram rebuilt from fragments while it goes through the flow stage. */
+  private readonly rebuilt = new Packet();
   readonly decodeStats = new DecodeStats();
+  readonly flows: FlowEngine;
+  readonly dedup: MirrorDedup;
+  readonly defrag: Defragmenter;
   /** Packet time of the last frame, for records written at the end. */
   lastTsSec = 0;
   lastTsNsec = 0;
+  private lastDefragExpire = 0;
   private readonly eve: EveWriter | undefined;
   private readonly writeAnomalies: boolean;
+  private readonly writeFlows: boolean;
+  private readonly txTypes: ReadonlySet<string>;
   private readonly startedAt = process.hrtime.bigint();
 
   constructor(private readonly opts: PipelineOptions) {
     registerDefaultDecoders(opts.decoder);
     this.eve = opts.eve;
-    this.writeAnomalies = opts.eve !== undefined && opts.eveTypes.has('anomaly');
+    const has = (t: string): boolean => opts.eve !== undefined && opts.eveTypes.has(t);
+    this.writeAnomalies = has('anomaly');
+    this.writeFlows = has('flow');
+    this.txTypes = new Set(['http', 'dns', 'tls', 'ssh', 'dhcp'].filter(has));
+    this.flows = new FlowEngine(opts.flow, this);
+    this.dedup = new MirrorDedup(opts.dedup);
+    this.defrag = new Defragmenter({ ...opts.defrag });
   }
 
   /** Runs for every frame the source delivers. */
@@ -36,11 +78,101 @@ export class Pipeline {
     decodePacket(p, this.decodeStats);
     this.lastTsSec = p.tsSec;
     this.lastTsNsec = p.tsNsec;
+    const ts = p.tsSec + p.tsNsec * 1e-9;
+    // A second copy of the same IP packet from the mirror is counted and dropped.
+    if (p.l3Off >= 0 && this.dedup.isDuplicate(p, ts)) return;
+    if (p.isFragment) {
+      this.fragment(p, ts);
+      return;
+    }
     if (p.anomalyCount !== 0 && this.writeAnomalies) this.logAnomalies(p);
+    this.flows.process(p);
   };
+
+  private fragment(p: Packet, ts: number): void {
+    const before = p.anomalyCount;
+    const rebuilt = this.defrag.add(p, p.tsSec);
+    for (let i = before; i < p.anomalyCount; i++) this.decodeStats.anomalies[p.anomalies[i]!]++;
+    if (p.anomalyCount !== 0 && this.writeAnomalies) this.logAnomalies(p);
+    if (ts - this.lastDefragExpire >= 1) {
+      this.lastDefragExpire = ts;
+      this.defrag.expire(p.tsSec);
+    }
+    if (rebuilt === null) return;
+    const q = this.rebuilt;
+    decodeReassembled(q, p, rebuilt.data, rebuilt.ipOff, this.decodeStats);
+    if (q.anomalyCount !== 0 && this.writeAnomalies) this.logAnomalies(q);
+    this.flows.process(q);
+  }
 
   private logAnomalies(p: Packet): void {
     for (const r of anomalyRecords(p, this.opts.context)) this.eve!.write('anomaly', r);
+  }
+
+  // --- FlowListener ---
+
+  flowEnd(engine: FlowEngine, idx: number, reason: number): void {
+    const ext = engine.ext[idx];
+    if (ext !== undefined) {
+      // Transactions still open when the flow ends are written as they stand.
+      for (const tx of ext.pendingTxs) this.writeTx(engine, idx, tx);
+      ext.pendingTxs.length = 0;
+    }
+    if (this.writeFlows) this.eve!.write('flow', flowRecord(engine, idx, reason, this.opts.context));
+  }
+
+  transaction(engine: FlowEngine, idx: number, tx: AppTx, dir: Direction): void {
+    if (!this.txTypes.has(tx.proto)) return;
+    if (tx.proto === 'dns') {
+      this.dnsTransaction(engine, idx, tx as DnsTx, dir);
+      return;
+    }
+    // A transaction is written once, when complete; one still open at the flow's end is
+    // written then (flowEnd).
+    const ext = engine.ext[idx]!;
+    const pending = ext.pendingTxs.indexOf(tx);
+    if ((tx.progress & TX_RESPONSE_DONE) !== 0) {
+      if (pending >= 0) ext.pendingTxs.splice(pending, 1);
+      this.writeTx(engine, idx, tx);
+    } else if (pending < 0) {
+      ext.pendingTxs.push(tx);
+    }
+  }
+
+  flowAnomaly(engine: FlowEngine, idx: number, type: 'stream' | 'applayer', event: string, appProto: string): void {
+    if (!this.writeAnomalies) return;
+    const r = flowHeader(engine, idx, 'anomaly', engine.packetTime, this.opts.context);
+    const anomaly: Record<string, unknown> = { type, event };
+    if (type === 'applayer') {
+      anomaly.app_proto = appProto;
+      anomaly.layer = 'proto_parser';
+    }
+    r.anomaly = anomaly;
+    this.eve!.write('anomaly', r);
+  }
+
+  private writeTx(engine: FlowEngine, idx: number, tx: AppTx): void {
+    this.eve!.write(tx.proto, txRecord(engine, idx, tx, this.opts.context));
+  }
+
+  /**
+   * DNS is logged as Suricata does: one record for the query when it is seen and one for
+   * the response, whose src is the responder.
+   */
+  private dnsTransaction(engine: FlowEngine, idx: number, tx: DnsTx, dir: Direction): void {
+    // The parser reports each message once: the response completes the tx, else it is the query.
+    const isResponse = (tx.progress & TX_RESPONSE_DONE) !== 0;
+    const r = txRecord(engine, idx, tx, this.opts.context, tx.toEve(isResponse ? TO_CLIENT : TO_SERVER));
+    // src is the message's sender.
+    if (dir === TO_CLIENT) swapEndpoints(r);
+    this.eve!.write('dns', r);
+  }
+
+  // --- end of input, stats ---
+
+  /** End every flow still open (end of a replay, or shutdown of the daemon). */
+  finish(): void {
+    this.flows.shutdown(REASON_SHUTDOWN);
   }
 
   /** Seconds since the pipeline was built (wall clock). */
@@ -48,20 +180,93 @@ export class Pipeline {
     return Number(process.hrtime.bigint() - this.startedAt) / 1e9;
   }
 
+  counts(): PipelineCounts {
+    const f = this.flows;
+    const appFlows: Record<string, number> = {};
+    const transactions: Record<string, number> = {};
+    for (let id = 1; id < APP_NAMES.length - 1; id++) {
+      const n = f.appFlows[id * 2]! + f.appFlows[id * 2 + 1]!;
+      if (n > 0) appFlows[APP_NAMES[id]!] = n;
+      const t = f.appTxs[id * 2]! + f.appTxs[id * 2 + 1]!;
+      if (t > 0) transactions[APP_NAMES[id]!] = t;
+    }
+    const failed = f.appFailed[0]! + f.appFailed[1]!;
+    if (failed > 0) appFlows.failed = failed;
+    return {
+      packets: this.decodeStats.pkts,
+      bytes: this.decodeStats.bytes,
+      invalid: this.decodeStats.invalid,
+      duplicates: this.dedup.duplicates,
+      flows: f.table.created,
+      tcpFlows: f.tcpFlows,
+      udpFlows: f.udpFlows,
+      icmpFlows: f.icmpFlows,
+      activeFlows: f.table.active,
+      reassembled: this.defrag.counters.ipv4Reassembled + this.defrag.counters.ipv6Reassembled,
+      transactions,
+      appFlows,
+    };
+  }
+
   /** Write a stats record (periodic in `run`, final in both). */
   writeStats(capture?: CaptureCounters, tsSec = this.lastTsSec, tsNsec = this.lastTsNsec): void {
     if (this.eve === undefined || !this.opts.eveTypes.has('stats')) return;
-    this.eve.write(
-      'stats',
-      statsRecord({
-        tsSec,
-        tsNsec,
-        uptimeSec: this.uptimeSeconds(),
-        decode: this.decodeStats,
-        capture,
-        sensorName: this.opts.context.sensorName,
-      }),
-    );
+    const r = statsRecord({
+      tsSec,
+      tsNsec,
+      uptimeSec: this.uptimeSeconds(),
+      decode: this.decodeStats,
+      capture,
+      sensorName: this.opts.context.sensorName,
+    });
+    const stats = r.stats as Record<string, unknown>;
+    stats.flow = this.flowStats();
+    stats.tcp = this.tcpStats();
+    stats.app_layer = this.appLayerStats();
+    stats.defrag = this.defrag.eveStats();
+    this.eve.write('stats', r);
+  }
+
+  private flowStats(): Record<string, unknown> {
+    const f = this.flows;
+    return {
+      total: f.table.created,
+      active: f.table.active,
+      tcp: f.tcpFlows,
+      udp: f.udpFlows,
+      icmpv4: f.icmpFlows,
+      tcp_reuse: f.tcpReuse,
+      memuse: f.table.memuse(),
+      memcap: f.table.config.memcapBytes,
+      spare: f.table.capacity - f.table.active,
+    };
+  }
+
+  private tcpStats(): Record<string, unknown> {
+    const f = this.flows;
+    return {
+      sessions: f.tcpFlows,
+      midstream_pickups: f.midstreamPickups,
+      reassembly_gap: f.streamGaps,
+    };
+  }
+
+  private appLayerStats(): Record<string, unknown> {
+    const f = this.flows;
+    const flow: Record<string, number> = {};
+    const tx: Record<string, number> = {};
+    for (let id = 1; id < APP_NAMES.length - 1; id++) {
+      const name = APP_NAMES[id]!;
+      const tcpName = name === 'dns' ? 'dns_tcp' : name;
+      const udpName = name === 'dns' ? 'dns_udp' : name;
+      if (f.appFlows[id * 2]! > 0) flow[tcpName] = f.appFlows[id * 2]!;
+      if (f.appFlows[id * 2 + 1]! > 0) flow[udpName] = f.appFlows[id * 2 + 1]!;
+      if (f.appTxs[id * 2]! > 0) tx[tcpName] = f.appTxs[id * 2]!;
+      if (f.appTxs[id * 2 + 1]! > 0) tx[udpName] = f.appTxs[id * 2 + 1]!;
+    }
+    flow.failed_tcp = f.appFailed[0]!;
+    flow.failed_udp = f.appFailed[1]!;
+    return { flow, tx };
   }
 
   close(): void {

@@ -170,3 +170,14 @@ export function statsRecord(s: StatsInput): EveRecord {
   if (s.sensorName !== undefined) r.host = s.sensorName;
   return r;
 }
+
+/** Swap src and dest (addresses and ports) of a record whose packet travels responder -> initiator. */
+export function swapEndpoints(r: EveRecord): void {
+  const { src_ip, dest_ip, src_port, dest_port } = r;
+  r.src_ip = dest_ip;
+  r.dest_ip = src_ip;
+  if (dest_port !== undefined) r.src_port = dest_port;
+  else delete r.src_port;
+  if (src_port !== undefined) r.dest_port = src_port;
+  else delete r.dest_port;
+}

@@ -2,7 +2,9 @@
 
 import type { Logger } from 'pino';
 import { EveWriter } from '../alerts/eve-writer.js';
+import type { RecordContext } from '../alerts/records.js';
 import { defaultConfig, EVE_TYPES, loadConfig, type VsidsConfig } from '../config.js';
+import type { PipelineOptions } from '../pipeline.js';
 
 /** A mistake in the command line: printed as one line, exit code 2. */
 export class UsageError extends Error {
@@ -63,6 +65,8 @@ export interface PipelineCliOptions {
   eveTypes?: string;
   sensorName?: string;
   logLevel?: string;
+  /** commander's negation of --no-dedup. */
+  dedup?: boolean;
 }
 
 /** Config file (if any) with command-line options laid over it. */
@@ -71,7 +75,21 @@ export async function resolveConfig(opts: PipelineCliOptions): Promise<VsidsConf
   if (opts.eve !== undefined) cfg.eve.path = opts.eve;
   if (opts.eveTypes !== undefined) cfg.eve.types = parseEveTypes(opts.eveTypes);
   if (opts.sensorName !== undefined) cfg.sensorName = opts.sensorName;
+  if (opts.dedup === false) cfg.dedup.enabled = false;
   return cfg;
+}
+
+/** Pipeline options from the resolved config. */
+export function pipelineOptions(cfg: VsidsConfig, eve: EveWriter | undefined, context: RecordContext): PipelineOptions {
+  return {
+    eve,
+    eveTypes: new Set(cfg.eve.types),
+    context: { ...context, sensorName: cfg.sensorName },
+    decoder: cfg.decoder,
+    flow: cfg.flow,
+    dedup: cfg.dedup,
+    defrag: cfg.defrag,
+  };
 }
 
 export function openEve(cfg: VsidsConfig): EveWriter | undefined {

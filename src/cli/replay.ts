@@ -4,7 +4,7 @@
 import { anomalyTotals } from '../alerts/records.js';
 import { FileSource } from '../capture/file-source.js';
 import { Pipeline } from '../pipeline.js';
-import { EXIT_OK, makeLogger, openEve, type PipelineCliOptions, resolveConfig, UsageError } from './common.js';
+import { EXIT_OK, makeLogger, openEve, type PipelineCliOptions, pipelineOptions, resolveConfig, UsageError } from './common.js';
 
 export async function replayCommand(files: string[], opts: PipelineCliOptions): Promise<number> {
   if (files.length === 0) throw new UsageError('replay: give at least one capture FILE');
@@ -12,12 +12,7 @@ export async function replayCommand(files: string[], opts: PipelineCliOptions): 
   const cfg = await resolveConfig(opts);
   const source = new FileSource(files);
   const eve = openEve(cfg);
-  const pipeline = new Pipeline({
-    eve,
-    eveTypes: new Set(cfg.eve.types),
-    context: { fromFile: true, sensorName: cfg.sensorName },
-    decoder: cfg.decoder,
-  });
+  const pipeline = new Pipeline(pipelineOptions(cfg, eve, { fromFile: true }));
   const stop = (): void => source.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -28,20 +23,24 @@ export async function replayCommand(files: string[], opts: PipelineCliOptions): 
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
+  pipeline.finish();
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
   pipeline.writeStats();
   pipeline.close();
 
-  const s = pipeline.decodeStats;
-  const anomalies = anomalyTotals(s);
+  const c = pipeline.counts();
+  const anomalies = anomalyTotals(pipeline.decodeStats);
   const anomalyCount = Object.values(anomalies).reduce((a, b) => a + b, 0);
   log.debug({ files, eve: cfg.eve.path, anomalies }, 'replay finished');
   process.stderr.write(
     `${[
       `vsids replay: ${files.join(', ')}`,
-      `  packets   ${s.pkts} (${s.bytes} bytes, ${s.invalid} invalid)`,
+      `  packets   ${c.packets} (${c.bytes} bytes, ${c.invalid} invalid, ${c.duplicates} mirror duplicates dropped)`,
+      `  flows     ${c.flows} (tcp ${c.tcpFlows}, udp ${c.udpFlows}, icmp ${c.icmpFlows}${c.reassembled > 0 ? `; ${c.reassembled} datagrams defragmented` : ''})`,
+      `  app       ${listCounts(c.appFlows) || 'none'}`,
+      `  txs       ${listCounts(c.transactions) || 'none'}`,
       `  anomalies ${anomalyCount}${anomalyCount > 0 ? ` (${topAnomalies(anomalies)})` : ''}`,
-      `  elapsed   ${elapsed.toFixed(3)} s, ${Math.round(s.pkts / Math.max(elapsed, 1e-9))} packets/s`,
+      `  elapsed   ${elapsed.toFixed(3)} s, ${Math.round(c.packets / Math.max(elapsed, 1e-9))} packets/s`,
       `  memory    peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
       cfg.eve.path !== undefined ? `  eve       ${cfg.eve.path}` : '',
     ]
@@ -49,6 +48,12 @@ export async function replayCommand(files: string[], opts: PipelineCliOptions): 
       .join('\n')}\n`,
   );
   return EXIT_OK;
+}
+
+function listCounts(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ');
 }
 
 function topAnomalies(counts: Record<string, number>): string {

@@ -10,6 +10,7 @@ import {
   type PipelineCliOptions,
   parsePositiveInt,
   parsePositiveNumber,
+  pipelineOptions,
   resolveConfig,
   UsageError,
 } from './common.js';
@@ -38,12 +39,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
 
   const source: PacketSource = await openLive(iface, cfg.capture.bpf, cfg.capture.snaplen, cfg.capture.bufferSize);
   const eve = openEve(cfg);
-  const pipeline = new Pipeline({
-    eve,
-    eveTypes: new Set(cfg.eve.types),
-    context: { fromFile: false, iface, sensorName: cfg.sensorName },
-    decoder: cfg.decoder,
-  });
+  const pipeline = new Pipeline(pipelineOptions(cfg, eve, { fromFile: false, iface }));
   log.info({ iface, bpf: cfg.capture.bpf ?? null, eve: cfg.eve.path ?? null }, 'capturing');
 
   // Periodic stats carry wall-clock time: a live sensor's stats are about now.
@@ -71,6 +67,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     process.off('SIGINT', onInt);
     process.off('SIGHUP', onHup);
   }
+  pipeline.finish();
   writeStatsNow();
   pipeline.close();
   const c = source.stats();

@@ -46,6 +46,11 @@ export interface FlowEngineConfig {
   /** Restrict parsing to these protocols (undefined = all). */
   appProtocols?: ReadonlySet<string>;
   appLimits: AppLimits;
+  /**
+   * Keep HTTP body bytes (up to appLimits.maxBodyInspect) for inspection. Off unless a
+   * consumer needs them: copying every body costs more than parsing the headers.
+   */
+  inspectBodies: boolean;
   /** Pick up TCP sessions whose handshake was not seen (a mirror attached mid-session). */
   midstream: boolean;
 }
@@ -56,6 +61,7 @@ export const DEFAULT_FLOW_ENGINE_CONFIG: FlowEngineConfig = {
   reassembly: DEFAULT_REASSEMBLY_LIMITS,
   appLayer: true,
   appLimits: DEFAULT_APP_LIMITS,
+  inspectBodies: false,
   midstream: true,
 };
 
@@ -140,7 +146,10 @@ export class FlowEngine implements AppSink, StreamSink {
     this.isn = new Uint32Array(cap * 2);
     this.synSeen = new Uint8Array(cap * 2);
     this.icmpTypeCode = new Int32Array(cap);
-    this.apps = defaultAppRegistry(config.appProtocols);
+    this.apps = defaultAppRegistry(config.appProtocols, {
+      ...config.appLimits,
+      maxBodyInspect: config.inspectBodies ? config.appLimits.maxBodyInspect : 0,
+    });
   }
 
   /** Packet time of the packet being processed (seconds, float). */

@@ -29,11 +29,23 @@
 // Depth (Suricata stream.reassembly.depth): only the first `depth` bytes of stream offset
 // (gaps included) are delivered; later bytes are counted and the buffers are freed.
 //
-// Memory: an idle reassembler that never saw out-of-order data holds only numbers and one
-// history Buffer of at most keep*1.5 bytes (keep = max(windowSize, compare window); default
-// 2 KiB -> <= 3 KiB). The retransmission-compare part of the history starts at windowSize
-// and doubles (up to compareWindow, default 64 KiB) only when a retransmission reached
-// further back than what was kept. releaseBuffers() drops the history of an idle flow.
+// Memory: an idle reassembler that never saw out-of-order data or a retransmission holds
+// only numbers, plus the stream window when one is configured (windowSize, default 0 until
+// stream-level signatures need it). The retransmission-compare history starts at
+// initialCompare (default 0: at the direction's first retransmission, with 2 KiB) and
+// doubles (up to compareWindow, default 64 KiB) when a retransmission reaches further back
+// than what was kept. releaseBuffers() drops the history of an idle flow.
+
+/** History kept once a retransmission showed a direction needs one (doubles on demand). */
+const FIRST_COMPARE = 2048;
+
+/**
+ * A history buffer. Small ones come from Node's shared pool (a slice, no new ArrayBuffer):
+ * every flow with payload gets one, and a fresh ArrayBuffer each costs more than the copy.
+ */
+function historyBuffer(size: number): Buffer {
+  return size < 4096 ? Buffer.allocUnsafe(size) : Buffer.allocUnsafeSlow(size);
+}
 
 /** Sink for one direction's reassembled stream. */
 export interface StreamSink {
@@ -58,6 +70,13 @@ export interface ReassemblyLimits {
   windowSize: number;
   /** Upper bound of the retransmission-compare history; 0 = retransmissions are not compared. */
   compareWindow: number;
+  /**
+   * Delivered bytes kept from the start for comparing retransmissions. 0 (the default)
+   * starts the history at a direction's first retransmission: that one is counted but not
+   * compared, later ones are. Keeping history for every flow "just in case" means copying
+   * every delivered byte, which costs more than all of the parsing.
+   */
+  initialCompare: number;
 }
 
 export const DEFAULT_REASSEMBLY_LIMITS: Readonly<ReassemblyLimits> = Object.freeze({
@@ -65,7 +84,8 @@ export const DEFAULT_REASSEMBLY_LIMITS: Readonly<ReassemblyLimits> = Object.free
   maxBufferedBytes: 256 * 1024,
   maxSegments: 256,
   maxAhead: 1024 * 1024,
-  windowSize: 2048,
+  windowSize: 0,
+  initialCompare: 0,
   compareWindow: 64 * 1024,
 });
 
@@ -128,6 +148,7 @@ export class StreamReassembler {
   /** Bytes of history to keep: max(windowSize, compare window currently wanted). */
   private histKeep: number;
   private compareKeep: number;
+  private readonly initialCompare: number;
 
   // --- counters for the flow engine (Suricata `tcp` stats: overlap, overlap_diff_data, reassembly_gap, ...) ---
   /** Bytes handed to sink.data. */
@@ -158,7 +179,8 @@ export class StreamReassembler {
     this.maxAhead = Math.max(0, l.maxAhead);
     this.windowSize = Math.max(0, l.windowSize);
     this.compareMax = Math.max(0, l.compareWindow);
-    this.compareKeep = Math.min(this.compareMax, Math.max(this.windowSize, 2048));
+    this.compareKeep = Math.min(this.compareMax, l.initialCompare);
+    this.initialCompare = this.compareKeep;
     this.histKeep = Math.max(this.windowSize, this.compareKeep);
   }
 
@@ -316,7 +338,7 @@ export class StreamReassembler {
   releaseBuffers(): void {
     this.hist = null;
     this.histLen = 0;
-    this.compareKeep = Math.min(this.compareMax, Math.max(this.windowSize, 2048));
+    this.compareKeep = this.initialCompare;
     this.histKeep = Math.max(this.windowSize, this.compareKeep);
   }
 
@@ -436,7 +458,7 @@ export class StreamReassembler {
     const maxCap = keep + (keep >> 1);
     if (n >= keep) {
       if (h === null || h.length < keep) {
-        h = Buffer.allocUnsafeSlow(Math.min(maxCap, Math.max(keep, MIN_HISTORY_ALLOC)));
+        h = historyBuffer(Math.min(maxCap, Math.max(keep, MIN_HISTORY_ALLOC)));
         this.hist = h;
       }
       buf.copy(h, 0, end - keep, end);
@@ -448,7 +470,7 @@ export class StreamReassembler {
       // Grow (doubling, bounded): small flows stay small.
       const cap = h === null ? 0 : h.length;
       const want = Math.min(maxCap, Math.max(cap * 2, len + n, MIN_HISTORY_ALLOC));
-      const nh = Buffer.allocUnsafeSlow(want);
+      const nh = historyBuffer(want);
       // Keep at most `keep - n` old bytes (what survives the append anyway).
       const retain = h === null ? 0 : Math.min(len, keep - n, want - n);
       if (h !== null && retain > 0) h.copy(nh, 0, len - retain, len);
@@ -481,7 +503,7 @@ export class StreamReassembler {
       cmpStart = histStart;
       // Grow the compare window for next time (bounded); it is not used before a retransmission shows it is needed.
       if (this.compareKeep < this.compareMax) {
-        const want = Math.min(this.compareMax, Math.max(this.compareKeep * 2, this.streamOffset - sOff));
+        const want = Math.min(this.compareMax, Math.max(this.compareKeep * 2, this.streamOffset - sOff, FIRST_COMPARE));
         this.compareKeep = want;
         this.histKeep = Math.max(this.windowSize, want);
       }

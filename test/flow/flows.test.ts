@@ -102,7 +102,10 @@ describe('TCP flows', () => {
     c.segment(true, TCP.PSH | TCP.ACK, Buffer.from('GET /a HTTP/1.1\r\n'));
     c.segment(true, TCP.PSH | TCP.ACK, Buffer.from('GET /a HTTP/1.1\r\n'), seq);
     c.segment(true, TCP.PSH | TCP.ACK, Buffer.from('GET /b HTTP/1.1\r\n'), seq);
-    const { recs } = replay(c.records);
+    // Compare every retransmission from the first one on (by default history starts at the first).
+    const cfg = join(tmp.path, 'history.yaml');
+    writeFileSync(cfg, 'stream:\n  retransmission-history: 4096\n');
+    const { recs } = replay(c.records, ['-c', cfg]);
     const f = flowsOf(recs)[0]!;
     expect(f.flow.pkts_toserver).toBe(5);
     const events = recs.filter((r) => r.event_type === 'anomaly').map((r) => r.anomaly!.event);

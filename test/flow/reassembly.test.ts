@@ -104,7 +104,7 @@ describe('StreamReassembler', () => {
   });
 
   it('raises overlap_different_data for a retransmission with different bytes', () => {
-    const { r, s } = make();
+    const { r, s } = make({ initialCompare: 4096 });
     put(r, s, 1000, 'abcdefgh');
     expect(put(r, s, 1002, 'cXef').code).toBe(INSERT_OLD);
     expect(r.retransmissions).toBe(1);
@@ -112,6 +112,21 @@ describe('StreamReassembler', () => {
     expect(s.events).toEqual([EV_OVERLAP_DIFFERENT_DATA]);
     // The IDS keeps what it delivered first.
     expect(s.text()).toBe('abcdefgh');
+  });
+
+  it('by default keeps no history until the first retransmission, then compares later ones', () => {
+    const { r, s } = make();
+    put(r, s, 1000, 'abcdefgh');
+    // The first retransmission of a direction is counted but cannot be compared.
+    expect(put(r, s, 1002, 'cXef').code).toBe(INSERT_OLD);
+    expect(r.retransmissions).toBe(1);
+    expect(r.uncomparedBytes).toBe(4);
+    expect(s.events).toEqual([]);
+    put(r, s, 1008, 'ijklmnop');
+    expect(put(r, s, 1010, 'kXmn').code).toBe(INSERT_OLD);
+    expect(r.overlapsDifferent).toBe(1);
+    expect(s.events).toEqual([EV_OVERLAP_DIFFERENT_DATA]);
+    expect(s.text()).toBe('abcdefghijklmnop');
   });
 
   it('trims the old part of a partial retransmission, compares it and delivers the new part', () => {
@@ -183,7 +198,7 @@ describe('StreamReassembler', () => {
 
   it('handles sequence numbers wrapping past 2^32', () => {
     const isn = 0xfffffffa;
-    const { r, s } = make({}, isn);
+    const { r, s } = make({ initialCompare: 4096 }, isn);
     put(r, s, isn, 'abcd'); // ...fa..fd
     put(r, s, 0x00000002, 'ijkl'); // after the wrap, out of order
     put(r, s, 0xfffffffe, 'efgh'); // fe, ff, 00, 01

@@ -1,0 +1,170 @@
+// EVE records that describe flows and their transactions: `flow` when a flow ends, and
+// `http` / `dns` / `tls` / `ssh` / `dhcp` per application transaction. Field names follow
+// Suricata's EVE format (../shared/reference/eve.schema.json). Built only when written.
+
+import type { AppTx } from '../app/types.js';
+import { formatIp } from '../core/addr.js';
+import { ipProtoName } from '../core/layers.js';
+import { eveTimestamp } from '../core/time.js';
+import { communityId } from '../flow/community-id.js';
+import type { FlowEngine } from '../flow/engine.js';
+import { KEY_WORDS } from '../flow/flow-key.js';
+import { REASON_NAMES, STATE_NAMES } from '../flow/flow-table.js';
+import { TCP_STATE_NAMES } from '../flow/tcp-state.js';
+import type { EveRecord, RecordContext } from './records.js';
+
+/** Float seconds to an EVE timestamp, exact to the microsecond. */
+export function eveTime(ts: number): string {
+  const us = Math.round(ts * 1e6);
+  const sec = Math.floor(us / 1e6);
+  return eveTimestamp(sec, (us - sec * 1e6) * 1000);
+}
+
+/** The flow's endpoints in initiator -> responder order. */
+export interface FlowTuple {
+  srcIp: string;
+  destIp: string;
+  srcPort: number;
+  destPort: number;
+  proto: number;
+  ipVersion: number;
+  communityId: string;
+  flowId: number;
+  vlan: number[];
+}
+
+function addrBytes(keys: Uint32Array, base: number, v6: boolean): Buffer {
+  const b = Buffer.alloc(v6 ? 16 : 4);
+  const words = v6 ? 4 : 1;
+  for (let i = 0; i < words; i++) b.writeUInt32BE(keys[base + i]!, i * 4);
+  return b;
+}
+
+/** flow_id: unique per flow within a run and stable for its lifetime (fits in 2^53). */
+export function flowId(engine: FlowEngine, idx: number): number {
+  const t = engine.table;
+  return t.seq[idx]! * 1048576 + (t.hashes[idx]! & 0xfffff);
+}
+
+export function flowTuple(engine: FlowEngine, idx: number): FlowTuple {
+  const t = engine.table;
+  const k = t.keys;
+  const base = idx * KEY_WORDS;
+  const ipVersion = k[base + 9]! >>> 8;
+  const proto = k[base + 9]! & 0xff;
+  const v6 = ipVersion === 6;
+  const a = addrBytes(k, base, v6);
+  const b = addrBytes(k, base + 4, v6);
+  const portA = k[base + 8]! >>> 16;
+  const portB = k[base + 8]! & 0xffff;
+  const aFirst = t.initiatorIsA[idx] === 1;
+  const src = aFirst ? a : b;
+  const dst = aFirst ? b : a;
+  let srcPort = aFirst ? portA : portB;
+  let destPort = aFirst ? portB : portA;
+  let cidSrcPort = srcPort;
+  let cidDstPort = destPort;
+  const icmp = proto === 1 || proto === 58;
+  if (icmp) {
+    // ICMP flows have no ports in EVE; Community ID hashes the first message's type and code.
+    const tc = engine.icmpTypeCode[idx]!;
+    cidSrcPort = tc >= 0 ? tc >> 8 : 0;
+    cidDstPort = tc >= 0 ? tc & 0xff : 0;
+    srcPort = -1;
+    destPort = -1;
+  }
+  const vw = t.vlan[idx]!;
+  const vlan: number[] = [];
+  if (vw !== 0) {
+    vlan.push(vw & 0xffff);
+    if (vw >>> 16 !== 0) vlan.push(vw >>> 16);
+  }
+  return {
+    srcIp: formatIp(src, 0, ipVersion),
+    destIp: formatIp(dst, 0, ipVersion),
+    srcPort,
+    destPort,
+    proto,
+    ipVersion,
+    communityId: communityId(src, dst, proto, cidSrcPort, cidDstPort),
+    flowId: flowId(engine, idx),
+    vlan,
+  };
+}
+
+/** Common header of a flow-scoped record: time, ids, tuple (initiator first), app_proto. */
+export function flowHeader(
+  engine: FlowEngine,
+  idx: number,
+  eventType: string,
+  ts: number,
+  ctx: RecordContext,
+  tuple = flowTuple(engine, idx),
+): EveRecord {
+  const r: EveRecord = { timestamp: eveTime(ts), flow_id: tuple.flowId, event_type: eventType };
+  if (ctx.iface !== undefined) r.in_iface = ctx.iface;
+  if (tuple.vlan.length > 0) r.vlan = tuple.vlan;
+  r.src_ip = tuple.srcIp;
+  if (tuple.srcPort >= 0) r.src_port = tuple.srcPort;
+  r.dest_ip = tuple.destIp;
+  if (tuple.destPort >= 0) r.dest_port = tuple.destPort;
+  r.ip_v = tuple.ipVersion;
+  r.proto = ipProtoName(tuple.proto);
+  const app = engine.appName(idx);
+  if (app !== '') r.app_proto = app;
+  r.community_id = tuple.communityId;
+  if (ctx.sensorName !== undefined) r.host = ctx.sensorName;
+  return r;
+}
+
+function hex2(n: number): string {
+  return n.toString(16).padStart(2, '0');
+}
+
+/** The EVE `flow` record of a flow that ended for `reason`. */
+export function flowRecord(engine: FlowEngine, idx: number, reason: number, ctx: RecordContext): EveRecord {
+  const t = engine.table;
+  const start = t.startTs[idx]!;
+  const end = t.lastTs[idx]!;
+  const r = flowHeader(engine, idx, 'flow', start, ctx);
+  const ext = engine.ext[idx];
+  const flow: Record<string, unknown> = {
+    pkts_toserver: t.pktsToServer[idx],
+    pkts_toclient: t.pktsToClient[idx],
+    bytes_toserver: t.bytesToServer[idx],
+    bytes_toclient: t.bytesToClient[idx],
+    start: eveTime(start),
+    end: eveTime(end),
+    age: Math.max(0, Math.round(end - start)),
+    state: STATE_NAMES[t.state[idx]!],
+    reason: REASON_NAMES[reason],
+    alerted: false,
+  };
+  if (ext !== undefined && ext.txCount > 0) flow.tx_cnt = ext.txCount;
+  r.flow = flow;
+  if (r.proto === 'TCP') {
+    const ts = t.flagsToServer[idx]!;
+    const tc = t.flagsToClient[idx]!;
+    const all = ts | tc;
+    const tcp: Record<string, unknown> = { tcp_flags: hex2(all), tcp_flags_ts: hex2(ts), tcp_flags_tc: hex2(tc) };
+    if (all & 0x02) tcp.syn = true;
+    if (all & 0x01) tcp.fin = true;
+    if (all & 0x04) tcp.rst = true;
+    if (all & 0x08) tcp.psh = true;
+    if (all & 0x10) tcp.ack = true;
+    if (all & 0x20) tcp.urg = true;
+    if (all & 0x40) tcp.ecn = true;
+    if (all & 0x80) tcp.cwr = true;
+    tcp.state = TCP_STATE_NAMES[t.tcpState[idx]!];
+    r.tcp = tcp;
+  }
+  return r;
+}
+
+/** The EVE record of an application transaction (`http`, `dns`, `tls`, `ssh`, `dhcp`). */
+export function txRecord(engine: FlowEngine, idx: number, tx: AppTx, ctx: RecordContext, eve = tx.toEve()): EveRecord {
+  const r = flowHeader(engine, idx, tx.proto, engine.packetTime, ctx);
+  r.tx_id = tx.id;
+  r[tx.proto] = eve;
+  return r;
+}
