@@ -14,8 +14,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openCaptureFile } from '../dist/capture/open.js';
 import { FileSource } from '../dist/capture/file-source.js';
+import { pipelineOptions } from '../dist/cli/common.js';
+import { defaultConfig } from '../dist/config.js';
+import { Packet } from '../dist/core/packet.js';
+import { DecodeStats, decodePacket } from '../dist/decode/decoder.js';
+import { registerDefaultDecoders } from '../dist/decode/defaults.js';
 import { Pipeline } from '../dist/pipeline.js';
-import { DEFAULT_DECODER_CONFIG } from '../dist/decode/defaults.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -65,15 +69,62 @@ function pcapParserRead() {
 }
 
 async function readDecode() {
+  registerDefaultDecoders();
+  const stats = new DecodeStats();
   const t0 = performance.now();
   const source = new FileSource([pcap]);
-  const pipeline = new Pipeline({
-    eveTypes: new Set(),
-    context: { fromFile: true },
-    decoder: DEFAULT_DECODER_CONFIG,
-  });
+  await source.run(new Packet(), (p) => decodePacket(p, stats));
+  return { frames: stats.pkts, sec: (performance.now() - t0) / 1000 };
+}
+
+/** decode + flow + app layer, in process, no outputs. */
+async function readDecodeFlowApp() {
+  const t0 = performance.now();
+  const source = new FileSource([pcap]);
+  const pipeline = new Pipeline(pipelineOptions(defaultConfig(), undefined, { fromFile: true }));
   await source.run(pipeline.packet, pipeline.onPacket);
-  return { frames: pipeline.decodeStats.pkts, sec: (performance.now() - t0) / 1000 };
+  pipeline.finish();
+  return { frames: pipeline.decodeStats.pkts, sec: (performance.now() - t0) / 1000, counts: pipeline.counts() };
+}
+
+/**
+ * 1M concurrent flows: one TCP SYN each from a distinct client address and port, all
+ * within a few seconds of packet time so none times out; prints flows, RSS, bytes/flow.
+ */
+function concurrentFlows(n) {
+  const rssBefore = process.memoryUsage().rss;
+  const cfg = defaultConfig();
+  cfg.flow.table.maxFlows = n;
+  const pipeline = new Pipeline(pipelineOptions(cfg, undefined, { fromFile: true }));
+  const frame = Buffer.alloc(14 + 20 + 20);
+  frame.writeUInt16BE(0x0800, 12);
+  frame[14] = 0x45;
+  frame.writeUInt16BE(40, 16);
+  frame[22] = 64;
+  frame[23] = 6;
+  frame.writeUInt32BE(0x0a420202, 30); // server 10.66.2.2
+  frame.writeUInt16BE(5432, 36);
+  frame[46] = 0x50;
+  frame[47] = 0x02; // SYN
+  const p = pipeline.packet;
+  p.data = frame;
+  p.start = 0;
+  p.caplen = frame.length;
+  p.len = frame.length;
+  p.linkType = 1;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    frame.writeUInt32BE((0x0a000000 | ((i >>> 12) + 1)) >>> 0, 26); // client 10.x.y.z
+    frame.writeUInt16BE(10000 + (i & 0xfff), 34);
+    p.tsSec = 1_700_000_000 + Math.floor(i / 500_000);
+    p.tsNsec = (i % 1000) * 1000;
+    p.frameNo = i + 1;
+    pipeline.onPacket(p);
+  }
+  const sec = (performance.now() - t0) / 1000;
+  global.gc?.();
+  const rss = process.memoryUsage().rss;
+  return { flows: pipeline.flows.table.active, sec, rss, perFlow: (rss - rssBefore) / pipeline.flows.table.active };
 }
 
 function replayCli() {
@@ -88,6 +139,16 @@ function replayCli() {
 }
 
 const mpps = (frames, sec) => (frames / sec / 1e6).toFixed(2);
+
+if (process.argv[2] === '--concurrent-flows') {
+  // Runs in its own process so its RSS is its own.
+  const n = Number(process.argv[3]);
+  const r = concurrentFlows(n);
+  console.log(
+    `concurrent flows:               ${r.flows} flows in ${(r.rss / 2 ** 20).toFixed(0)} MiB RSS (${r.perFlow.toFixed(0)} bytes/flow, ${(n / r.sec / 1e6).toFixed(2)} M new flows/s)`,
+  );
+  process.exit(0);
+}
 
 ensureWorkload();
 const size = statSync(pcap).size;
@@ -107,5 +168,24 @@ for (let i = 0; i < runs; i++) {
 console.log(`read + decode (in process):     ${mpps(rd.frames, rd.sec)} Mpps`);
 console.log(`  RSS after read + decode:      ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB (peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`);
 
+let fa = null;
+for (let i = 0; i < runs; i++) {
+  const r = await readDecodeFlowApp();
+  if (fa === null || r.sec < fa.sec) fa = r;
+}
+const c = fa.counts;
+console.log(`read + decode + flow + app:     ${mpps(fa.frames, fa.sec)} Mpps  (${c.flows} flows; app ${JSON.stringify(c.appFlows)}; txs ${JSON.stringify(c.transactions)})`);
+console.log(`  RSS after flow runs:          ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+
 const cli = best(replayCli);
 console.log(`vsids replay (no rules, CLI):   ${mpps(ro.frames, cli.sec)} Mpps wall time incl. start-up (${cli.sec.toFixed(2)} s), peak RSS ${cli.rssMiB} MiB`);
+
+if (process.env.VSIDS_BENCH_FLOWS !== '0') {
+  const n = Number(process.env.VSIDS_BENCH_FLOWS ?? 1_000_000);
+  const res = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--concurrent-flows', String(n)], {
+    encoding: 'utf8',
+    env: { ...process.env },
+  });
+  process.stdout.write(res.stdout);
+  if (res.status !== 0) process.stderr.write(res.stderr);
+}
