@@ -42,7 +42,14 @@ function compareBytes(a: Buffer, b: Buffer): number {
  * Community ID of a flow. `src`/`dst` are raw address bytes (4 or 16); for ICMP/ICMPv6 pass
  * the ICMP type as `srcPort` and the code as `dstPort`.
  */
-export function communityId(src: Buffer, dst: Buffer, proto: number, srcPort: number, dstPort: number, seed = 0): string {
+export function communityId(
+  src: Buffer,
+  dst: Buffer,
+  proto: number,
+  srcPort: number,
+  dstPort: number,
+  seed = 0,
+): string {
   let sp = srcPort;
   let dp = dstPort;
   let oneWay = false;

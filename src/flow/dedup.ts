@@ -4,8 +4,8 @@
 // hop limit, IPv4 header checksum), so a packet is a duplicate when the same IP packet,
 // less those fields, was seen within a short window of packet time.
 //
-// The fingerprint covers the IP header and the first 40 bytes after it (the transport
-// header, whose checksum summarises the payload). Recent fingerprints live in a small
+// The fingerprint covers the fixed IP header and the first 32 bytes after the IP header
+// (the transport header, whose checksum summarises the payload). Recent fingerprints live in a small
 // direct-mapped table: a slot holds one fingerprint and its time.
 
 import type { Packet } from '../core/packet.js';
@@ -20,7 +20,8 @@ export interface DedupConfig {
 
 export const DEFAULT_DEDUP_CONFIG: DedupConfig = { enabled: true, windowSec: 0.002, slots: 1 << 16 };
 
-const L4_BYTES = 40;
+/** Words hashed after the IP header (the TCP header without options is 5). */
+const L4_WORDS = 8;
 
 export class MirrorDedup {
   private readonly fp: Uint32Array;
@@ -43,20 +44,31 @@ export class MirrorDedup {
     if (!this.cfg.enabled || p.l3Off < 0) return false;
     const d = p.data;
     const start = p.l3Off;
-    const hdrEnd = start + p.l3HdrLen;
-    const end = Math.min(p.l3End, hdrEnd + L4_BYTES);
-    // Two independent 32-bit hashes: one picks the slot, the other confirms the match.
+    // Hash 32-bit words: the fixed IP header (TTL / hop limit and the IPv4 checksum masked
+    // out), then up to L4_WORDS words after the header (the transport header, whose
+    // checksum stands for the payload). Two independent hashes: one picks the slot, the
+    // other confirms the match.
     let h1 = 0x811c9dc5;
     let h2 = 0x01000193;
-    const ttlAt = p.ipVersion === 4 ? start + 8 : start + 7;
-    const csumAt = p.ipVersion === 4 ? start + 10 : -1;
-    for (let i = start; i < end; i++) {
-      if (i === ttlAt || i === csumAt || i === csumAt + 1) continue;
-      const b = d[i]!;
-      h1 = Math.imul(h1 ^ b, 0x01000193);
-      h2 = (Math.imul(h2, 31) + b) | 0;
+    let w = 0;
+    const v4 = p.ipVersion === 4;
+    const fixedEnd = start + (v4 ? 20 : 40);
+    for (let i = start; i + 4 <= fixedEnd; i += 4) {
+      w = d.readUInt32BE(i);
+      if (v4 && i === start + 8)
+        w &= 0x00ff0000; // keep the protocol only
+      else if (!v4 && i === start + 4) w &= 0xffffff00; // drop the hop limit
+      h1 = Math.imul(h1 ^ w, 0x01000193);
+      h2 = Math.imul(h2 + w, 0x5bd1e995) ^ (h2 >>> 15);
     }
-    h1 = Math.imul(h1 ^ (end - start), 0x01000193) >>> 0;
+    const l4 = start + p.l3HdrLen;
+    const l4End = Math.min(p.l3End, l4 + L4_WORDS * 4);
+    for (let i = l4; i + 4 <= l4End; i += 4) {
+      w = d.readUInt32BE(i);
+      h1 = Math.imul(h1 ^ w, 0x01000193);
+      h2 = Math.imul(h2 + w, 0x5bd1e995) ^ (h2 >>> 15);
+    }
+    h1 = Math.imul(h1 ^ (p.l3End - start), 0x01000193) >>> 0;
     h2 = (h2 ^ (p.l3End - start)) >>> 0;
     const slot = h1 & this.mask;
     const dup = this.fp[slot] === h1 && this.check[slot] === h2 && now - this.ts[slot]! <= this.cfg.windowSec;

@@ -22,7 +22,7 @@ import {
   TO_SERVER,
 } from '../app/types.js';
 import type { Packet } from '../core/packet.js';
-import { DEFAULT_FLOW_KEY_CONFIG, type FlowKeyConfig, FlowKeyBuilder, vlanWord } from './flow-key.js';
+import { DEFAULT_FLOW_KEY_CONFIG, FlowKeyBuilder, type FlowKeyConfig, vlanWord } from './flow-key.js';
 import {
   DEFAULT_FLOW_TABLE_CONFIG,
   FlowTable,
@@ -204,7 +204,7 @@ export class FlowEngine implements AppSink, StreamSink {
     } else {
       t.pktsToClient[idx]++;
       t.bytesToClient[idx] += bytes;
-      if (t.vlan[idx] !== vlanWord(p) && t.pktsToClient[idx] === 1) this.vlanMismatch++;
+      if (t.pktsToClient[idx] === 1 && t.vlan[idx] !== vlanWord(p)) this.vlanMismatch++;
     }
 
     if (isTcp) this.tcp(p, idx, toServer, flags);

@@ -3,11 +3,15 @@
 // Nothing is allocated per packet; a flow slot is taken from a free stack when a flow
 // starts and returned when it ends.
 //
-// Timeouts run on packet time. Each flow sits in one of several LRU lists, one per
-// (protocol class, state) pair, so every list has a single timeout and its head is always
-// the next flow to expire: expiry is a walk from the heads, never a scan of the table.
+// Timeouts run on packet time. Each flow sits in one of several lists, one per (protocol
+// class, state) pair, so every list has a single timeout. A flow is appended when it
+// enters a list and is NOT moved on each packet (that would be ten array writes per
+// packet): expiry walks from the head, ends the flows whose last activity is older than
+// the timeout, and moves the ones that were active since they were appended to the tail.
+// Since a flow's last activity is never earlier than its append time, the walk stops at
+// the first head appended within the timeout: expiry never scans the table.
 
-import { FlowKeyBuilder, KEY_WORDS } from './flow-key.js';
+import { type FlowKeyBuilder, KEY_WORDS } from './flow-key.js';
 
 export const STATE_NEW = 0;
 export const STATE_ESTABLISHED = 1;
@@ -64,7 +68,7 @@ export const DEFAULT_FLOW_TABLE_CONFIG: FlowTableConfig = {
 };
 
 /** Bytes of table storage per flow slot (the arrays below), for memcap accounting. */
-export const BYTES_PER_FLOW = KEY_WORDS * 4 + 4 + 4 + 4 + 4 + 1 + 8 * 8 + 4 * 1 + 4 + 4 + 8 + 8;
+export const BYTES_PER_FLOW = KEY_WORDS * 4 + 4 + 4 + 4 + 4 + 1 + 8 * 9 + 4 * 1 + 4 + 4 + 8 + 8;
 
 export function protoClass(ipProto: number): number {
   if (ipProto === 6) return PC_TCP;
@@ -79,17 +83,22 @@ export type FlowEndHandler = (idx: number, reason: number) => void;
 export class FlowTable {
   readonly capacity: number;
   private readonly mask: number;
+  /** Bucket heads and chain links hold slot + 1 (0 = none), so fresh zeroed arrays need no fill. */
   private readonly buckets: Int32Array;
   private readonly chain: Int32Array;
   readonly keys: Uint32Array;
   readonly hashes: Uint32Array;
+  /** Released slots, reused first; `fresh` slots above have never been used. */
   private readonly free: Int32Array;
-  private freeTop: number;
+  private freeTop = 0;
+  private fresh = 0;
 
   // LRU lists per timeout class.
   private readonly lruPrev: Int32Array;
   private readonly lruNext: Int32Array;
   readonly lruClass: Uint8Array;
+  /** Packet time at which the flow was appended to its list. */
+  private readonly appendTs: Float64Array;
   private readonly listHead = new Int32Array(CLASSES).fill(-1);
   private readonly listTail = new Int32Array(CLASSES).fill(-1);
   private readonly classTimeout = new Float64Array(CLASSES);
@@ -130,16 +139,15 @@ export class FlowTable {
     let nb = 16;
     while (nb < cap) nb <<= 1;
     this.mask = nb - 1;
-    this.buckets = new Int32Array(nb).fill(-1);
+    this.buckets = new Int32Array(nb);
     this.chain = new Int32Array(cap);
     this.keys = new Uint32Array(cap * KEY_WORDS);
     this.hashes = new Uint32Array(cap);
     this.free = new Int32Array(cap);
-    for (let i = 0; i < cap; i++) this.free[i] = cap - 1 - i;
-    this.freeTop = cap;
     this.lruPrev = new Int32Array(cap);
     this.lruNext = new Int32Array(cap);
     this.lruClass = new Uint8Array(cap);
+    this.appendTs = new Float64Array(cap);
     this.startTs = new Float64Array(cap);
     this.lastTs = new Float64Array(cap);
     this.pktsToServer = new Float64Array(cap);
@@ -169,10 +177,11 @@ export class FlowTable {
   find(kb: FlowKeyBuilder): number {
     const k = kb.key;
     const h = kb.hash;
-    let idx = this.buckets[h & this.mask]!;
-    while (idx >= 0) {
+    let link = this.buckets[h & this.mask]!;
+    while (link !== 0) {
+      const idx = link - 1;
       if (this.hashes[idx] === h && this.keyEquals(idx, k)) return idx;
-      idx = this.chain[idx]!;
+      link = this.chain[idx]!;
     }
     return -1;
   }
@@ -189,10 +198,10 @@ export class FlowTable {
    * active flow is ended first (reason `forced`). Returns the slot.
    */
   create(kb: FlowKeyBuilder, ts: number, pc: number): number {
-    while (this.freeTop === 0 || this.overMemcap()) {
+    while ((this.freeTop === 0 && this.fresh === this.capacity) || this.overMemcap()) {
       if (!this.evictOldest()) break;
     }
-    const idx = this.free[--this.freeTop]!;
+    const idx = this.freeTop > 0 ? this.free[--this.freeTop]! : this.fresh++;
     const base = idx * KEY_WORDS;
     const k = kb.key;
     for (let i = 0; i < KEY_WORDS; i++) this.keys[base + i] = k[i]!;
@@ -200,7 +209,7 @@ export class FlowTable {
     this.hashes[idx] = h;
     const b = h & this.mask;
     this.chain[idx] = this.buckets[b]!;
-    this.buckets[b] = idx;
+    this.buckets[b] = idx + 1;
     this.startTs[idx] = ts;
     this.lastTs[idx] = ts;
     this.pktsToServer[idx] = 0;
@@ -224,13 +233,9 @@ export class FlowTable {
     return idx;
   }
 
-  /** Record activity at packet time `ts` (moves the flow to the tail of its LRU list). */
+  /** Record activity at packet time `ts` (the list position is fixed up lazily by expire). */
   touch(idx: number, ts: number): void {
-    this.lastTs[idx] = ts;
-    const cls = this.lruClass[idx]!;
-    if (this.listTail[cls] === idx) return;
-    this.lruUnlink(idx, cls);
-    this.lruAppend(idx, cls);
+    if (ts > this.lastTs[idx]!) this.lastTs[idx] = ts;
   }
 
   /** Change a flow's state (new / established / closed), which changes its timeout. */
@@ -265,17 +270,28 @@ export class FlowTable {
     for (let cls = 0; cls < CLASSES; cls++) {
       const timeout = this.classTimeout[cls]!;
       let idx = this.listHead[cls]!;
-      while (idx >= 0 && this.lastTs[idx]! + timeout <= now) {
+      while (idx >= 0 && this.appendTs[idx]! + timeout <= now) {
         const nextIdx = this.lruNext[idx]!;
-        this.end(idx, REASON_TIMEOUT);
-        n++;
+        if (this.lastTs[idx]! + timeout <= now) {
+          this.end(idx, REASON_TIMEOUT);
+          n++;
+        } else {
+          // Active since it was appended: it belongs further back.
+          this.lruUnlink(idx, cls);
+          this.lruAppend(idx, cls);
+        }
+        // A moved flow met again has a recent append time and ends the walk.
         idx = nextIdx;
       }
     }
     return n;
   }
 
-  /** End the least recently active flow (memcap pressure). False when the table is empty. */
+  /**
+   * End the least recently active flow (memcap pressure): the list heads are the oldest
+   * appended; one of them is the least recently active but for flows active since. False
+   * when the table is empty.
+   */
   evictOldest(): boolean {
     let best = -1;
     for (let cls = 0; cls < CLASSES; cls++) {
@@ -311,15 +327,16 @@ export class FlowTable {
 
   private unchain(idx: number): void {
     const b = this.hashes[idx]! & this.mask;
+    const link = idx + 1;
     let cur = this.buckets[b]!;
-    if (cur === idx) {
+    if (cur === link) {
       this.buckets[b] = this.chain[idx]!;
       return;
     }
-    while (cur >= 0) {
-      const nxt = this.chain[cur]!;
-      if (nxt === idx) {
-        this.chain[cur] = this.chain[idx]!;
+    while (cur !== 0) {
+      const nxt = this.chain[cur - 1]!;
+      if (nxt === link) {
+        this.chain[cur - 1] = this.chain[idx]!;
         return;
       }
       cur = nxt;
@@ -327,6 +344,7 @@ export class FlowTable {
   }
 
   private lruAppend(idx: number, cls: number): void {
+    this.appendTs[idx] = this.lastTs[idx]!;
     const tail = this.listTail[cls]!;
     this.lruPrev[idx] = tail;
     this.lruNext[idx] = -1;

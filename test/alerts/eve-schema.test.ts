@@ -19,7 +19,16 @@ describe('EVE output validates against ../shared/reference/eve.schema.json', () 
     const bad: string[] = [];
     for (const name of pcaps) {
       const eve = join(dir, `${name}.json`);
-      const r = vsids(['replay', join(CORPUS, 'pcaps', name), '-l', eve, '--log-level', 'warn']);
+      const r = vsids([
+        'replay',
+        join(CORPUS, 'pcaps', name),
+        '-l',
+        eve,
+        '--eve-types',
+        'alert,anomaly,flow,stats,http,dns,tls,ssh,dhcp',
+        '--log-level',
+        'warn',
+      ]);
       expect(r.code, `${name}: ${r.stderr}`).toBe(0);
       for (const rec of jsonLines(readFileSync(eve, 'utf8'))) {
         lines++;
@@ -30,9 +39,11 @@ describe('EVE output validates against ../shared/reference/eve.schema.json', () 
     }
     console.log(`EVE lines validated: ${lines} (${[...types].map(([t, n]) => `${t} ${n}`).join(', ')})`);
     expect(bad.slice(0, 10)).toEqual([]);
-    // The corpus has malformed frames, so anomaly records must be among them, plus one stats record per replay.
+    // The corpus has malformed frames, so anomaly records must be among them, plus one stats
+    // record per replay, flows, and every application protocol the corpus carries.
     expect(types.get('anomaly') ?? 0).toBeGreaterThan(0);
     expect(types.get('stats')).toBe(pcaps.length);
+    for (const t of ['flow', 'http', 'dns', 'tls', 'ssh', 'dhcp']) expect(types.get(t) ?? 0, t).toBeGreaterThan(0);
   });
 
   it('the stats record counts what was decoded', () => {

@@ -5,8 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type PcapRecord } from '../capture/build.js';
-import { tempDir } from '../capture/build.js';
+import { type PcapRecord, tempDir } from '../capture/build.js';
 import { jsonLines, vsids } from '../helpers/cli.js';
 import { TCP, TcpConversation, udpFrame, writePcap } from '../helpers/conversation.js';
 import { eveProblems } from '../helpers/eve-schema.js';
@@ -28,13 +27,25 @@ interface FlowRec {
   flow_id: number;
   community_id: string;
   vlan?: number[];
-  flow: { pkts_toserver: number; pkts_toclient: number; bytes_toserver: number; bytes_toclient: number; state: string; reason: string; age: number };
+  flow: {
+    pkts_toserver: number;
+    pkts_toclient: number;
+    bytes_toserver: number;
+    bytes_toclient: number;
+    state: string;
+    reason: string;
+    age: number;
+  };
   tcp?: { state: string; syn?: boolean; fin?: boolean; rst?: boolean; tcp_flags: string };
   anomaly?: { type: string; event: string };
 }
 
 let n = 0;
-function replay(records: PcapRecord[], extra: string[] = [], types = 'flow,anomaly'): { recs: FlowRec[]; stderr: string } {
+function replay(
+  records: PcapRecord[],
+  extra: string[] = [],
+  types = 'flow,anomaly',
+): { recs: FlowRec[]; stderr: string } {
   const pcap = writePcap(tmp.path, `c${++n}.pcap`, records);
   const eve = join(tmp.path, `c${n}.json`);
   const r = vsids(['replay', pcap, '-l', eve, '--eve-types', types, '--log-level', 'warn', ...extra]);
@@ -158,7 +169,11 @@ describe('UDP flows and limits', () => {
     writeFileSync(cfg, 'flow:\n  max-flows: 16\n');
     const recs: PcapRecord[] = [];
     for (let i = 0; i < 20; i++) {
-      recs.push({ data: udpFrame({ ip: `10.66.1.${i + 1}`, port: 1000 }, server, Buffer.from('x')), sec: 1_700_000_000 + i, frac: 0 });
+      recs.push({
+        data: udpFrame({ ip: `10.66.1.${i + 1}`, port: 1000 }, server, Buffer.from('x')),
+        sec: 1_700_000_000 + i,
+        frac: 0,
+      });
     }
     const flows = flowsOf(replay(recs, ['-c', cfg]).recs);
     expect(flows).toHaveLength(20);
