@@ -116,7 +116,7 @@ export class PcapReader extends ChunkReader {
       if (!this.fill(RECORD_HEADER_LEN)) return this.endOfInput();
       p = this.pos;
     }
-    let d = this.data;
+    const d = this.data;
     let sec: number;
     let frac: number;
     let cap: number;
@@ -137,7 +137,6 @@ export class PcapReader extends ChunkReader {
     if (this.end - body < cap) {
       if (!this.fill(RECORD_HEADER_LEN + cap)) return this.cutShort(cap);
       p = this.pos;
-      d = this.data;
       body = p + RECORD_HEADER_LEN;
     }
     // Writers that put a whole second or more in the fraction field: carry it (rare).

@@ -44,7 +44,7 @@ const BAD_LABEL_RESERVED = anomalyCode('mpls.bad_label_reserved');
 export function decodeMpls(p: Packet, off: number, end: number): number {
   const d = p.data;
   let pos = off;
-  let label = 0;
+  let label: number;
   for (;;) {
     if (end - pos < MPLS_ENTRY_LEN) return invalid(p, HEADER_TOO_SMALL, pos);
     // The label array is fixed; a deeper stack than it holds is crafted (or a loop).

@@ -50,7 +50,7 @@ export class MirrorDedup {
     // other confirms the match.
     let h1 = 0x811c9dc5;
     let h2 = 0x01000193;
-    let w = 0;
+    let w: number;
     const v4 = p.ipVersion === 4;
     const fixedEnd = start + (v4 ? 20 : 40);
     for (let i = start; i + 4 <= fixedEnd; i += 4) {

@@ -48,7 +48,9 @@ export function findExecutable(name: string): string | null {
     try {
       accessSync(path, constants.X_OK);
       return path;
-    } catch {}
+    } catch {
+      // Not there or not executable: try the next location.
+    }
   }
   return null;
 }
@@ -70,7 +72,7 @@ export function run(cmd: string, args: string[]): string {
     return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`${cmd} ${args.join(' ')}: ${(e.stderr ?? '').trim() || e.message}`);
+    throw new Error(`${cmd} ${args.join(' ')}: ${(e.stderr ?? '').trim() || e.message}`, { cause: err });
   }
 }
 
@@ -131,7 +133,7 @@ export async function pingFrom(ns: string, dst: string, count: number): Promise<
     await execFileAsync('ip', ['netns', 'exec', ns, bin!, ...args], { timeout: 30_000 });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`ping ${dst} from ${ns} failed: ${e.stdout ?? ''}${e.stderr ?? ''}${e.message}`);
+    throw new Error(`ping ${dst} from ${ns} failed: ${e.stdout ?? ''}${e.stderr ?? ''}${e.message}`, { cause: err });
   }
 }
 
@@ -141,7 +143,9 @@ function killNamespaceProcesses(ns: string): void {
   for (const pid of out.split(/\s+/).filter(Boolean)) {
     try {
       process.kill(Number(pid), 'SIGKILL');
-    } catch {}
+    } catch {
+      // Already gone.
+    }
   }
 }
 
