@@ -12,8 +12,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openCaptureFile } from '../dist/capture/open.js';
 import { FileSource } from '../dist/capture/file-source.js';
+import { openCaptureFile } from '../dist/capture/open.js';
 import { pipelineOptions } from '../dist/cli/common.js';
 import { defaultConfig } from '../dist/config.js';
 import { Packet } from '../dist/core/packet.js';
@@ -155,10 +155,14 @@ const size = statSync(pcap).size;
 console.log(`workload: ${pcap} (${(size / 1e6).toFixed(0)} MB), best of ${runs} runs, node ${process.version}`);
 
 const ro = best(readOnly);
-console.log(`read only (zero-copy reader):   ${mpps(ro.frames, ro.sec)} Mpps  (${ro.frames} frames, ${(size / ro.sec / 1e6).toFixed(0)} MB/s)`);
+console.log(
+  `read only (zero-copy reader):   ${mpps(ro.frames, ro.sec)} Mpps  (${ro.frames} frames, ${(size / ro.sec / 1e6).toFixed(0)} MB/s)`,
+);
 
 const pp = await pcapParserRead();
-console.log(`read only (pcap-parser stream): ${mpps(pp.frames, pp.sec)} Mpps  (for comparison: why it is not the hot path)`);
+console.log(
+  `read only (pcap-parser stream): ${mpps(pp.frames, pp.sec)} Mpps  (for comparison: why it is not the hot path)`,
+);
 
 let rd = null;
 for (let i = 0; i < runs; i++) {
@@ -166,7 +170,9 @@ for (let i = 0; i < runs; i++) {
   if (rd === null || r.sec < rd.sec) rd = r;
 }
 console.log(`read + decode (in process):     ${mpps(rd.frames, rd.sec)} Mpps`);
-console.log(`  RSS after read + decode:      ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB (peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`);
+console.log(
+  `  RSS after read + decode:      ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB (peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`,
+);
 
 let fa = null;
 for (let i = 0; i < runs; i++) {
@@ -174,18 +180,26 @@ for (let i = 0; i < runs; i++) {
   if (fa === null || r.sec < fa.sec) fa = r;
 }
 const c = fa.counts;
-console.log(`read + decode + flow + app:     ${mpps(fa.frames, fa.sec)} Mpps  (${c.flows} flows; app ${JSON.stringify(c.appFlows)}; txs ${JSON.stringify(c.transactions)})`);
+console.log(
+  `read + decode + flow + app:     ${mpps(fa.frames, fa.sec)} Mpps  (${c.flows} flows; app ${JSON.stringify(c.appFlows)}; txs ${JSON.stringify(c.transactions)})`,
+);
 console.log(`  RSS after flow runs:          ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
 
 const cli = best(replayCli);
-console.log(`vsids replay (no rules, CLI):   ${mpps(ro.frames, cli.sec)} Mpps wall time incl. start-up (${cli.sec.toFixed(2)} s), peak RSS ${cli.rssMiB} MiB`);
+console.log(
+  `vsids replay (no rules, CLI):   ${mpps(ro.frames, cli.sec)} Mpps wall time incl. start-up (${cli.sec.toFixed(2)} s), peak RSS ${cli.rssMiB} MiB`,
+);
 
 if (process.env.VSIDS_BENCH_FLOWS !== '0') {
   const n = Number(process.env.VSIDS_BENCH_FLOWS ?? 1_000_000);
-  const res = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--concurrent-flows', String(n)], {
-    encoding: 'utf8',
-    env: { ...process.env },
-  });
+  const res = spawnSync(
+    process.execPath,
+    ['--expose-gc', fileURLToPath(import.meta.url), '--concurrent-flows', String(n)],
+    {
+      encoding: 'utf8',
+      env: { ...process.env },
+    },
+  );
   process.stdout.write(res.stdout);
   if (res.status !== 0) process.stderr.write(res.stderr);
 }

@@ -4,9 +4,15 @@
 
 import type { EveWriter } from './alerts/eve-writer.js';
 import { flowHeader, flowRecord, txRecord } from './alerts/flow-records.js';
-import { anomalyRecords, type CaptureCounters, type RecordContext, statsRecord, swapEndpoints } from './alerts/records.js';
-import { APP_NAMES } from './app/registry.js';
+import {
+  anomalyRecords,
+  type CaptureCounters,
+  type RecordContext,
+  statsRecord,
+  swapEndpoints,
+} from './alerts/records.js';
 import type { DnsTx } from './app/dns.js';
+import { APP_NAMES } from './app/registry.js';
 import { type AppTx, type Direction, TO_CLIENT, TO_SERVER, TX_RESPONSE_DONE } from './app/types.js';
 import { Packet } from './core/packet.js';
 import { DecodeStats, decodePacket, decodeReassembled } from './decode/decoder.js';

@@ -23,7 +23,10 @@ function buildProgram(setCode: (code: number) => void): Command {
     cmd
       .option('-c, --config <file>', 'YAML config file; command-line options override it')
       .option('-l, --eve <path>', 'write EVE JSON lines to PATH ("-" for stdout)')
-      .option('--eve-types <list>', 'event types to write: alert,anomaly,flow,stats (default) and http,dns,tls,ssh,dhcp')
+      .option(
+        '--eve-types <list>',
+        'event types to write: alert,anomaly,flow,stats (default) and http,dns,tls,ssh,dhcp',
+      )
       .option('--no-dedup', 'keep both copies of packets the mirror delivers twice')
       .option('--sensor-name <name>', 'sensor name written as "host" on every record')
       .option('--log-level <level>', 'pino log level (fatal, error, warn, info, debug, trace, silent)', 'info');

@@ -4,7 +4,15 @@
 import { anomalyTotals } from '../alerts/records.js';
 import { FileSource } from '../capture/file-source.js';
 import { Pipeline } from '../pipeline.js';
-import { EXIT_OK, makeLogger, openEve, type PipelineCliOptions, pipelineOptions, resolveConfig, UsageError } from './common.js';
+import {
+  EXIT_OK,
+  makeLogger,
+  openEve,
+  type PipelineCliOptions,
+  pipelineOptions,
+  resolveConfig,
+  UsageError,
+} from './common.js';
 
 export async function replayCommand(files: string[], opts: PipelineCliOptions): Promise<number> {
   if (files.length === 0) throw new UsageError('replay: give at least one capture FILE');
