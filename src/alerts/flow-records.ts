@@ -8,7 +8,6 @@ import { ipProtoName } from '../core/layers.js';
 import { eveTimestamp } from '../core/time.js';
 import { communityId } from '../flow/community-id.js';
 import type { FlowEngine } from '../flow/engine.js';
-import { KEY_WORDS } from '../flow/flow-key.js';
 import { REASON_NAMES, STATE_NAMES } from '../flow/flow-table.js';
 import { TCP_STATE_NAMES } from '../flow/tcp-state.js';
 import type { EveRecord, RecordContext } from './records.js';
@@ -33,31 +32,30 @@ export interface FlowTuple {
   vlan: number[];
 }
 
-function addrBytes(keys: Uint32Array, base: number, v6: boolean): Buffer {
+/** Address A (first = 0) or B (first = 4) of a flow's key as raw bytes. */
+function addrBytes(engine: FlowEngine, idx: number, first: number, v6: boolean): Buffer {
   const b = Buffer.alloc(v6 ? 16 : 4);
   const words = v6 ? 4 : 1;
-  for (let i = 0; i < words; i++) b.writeUInt32BE(keys[base + i]!, i * 4);
+  for (let i = 0; i < words; i++) b.writeUInt32BE(engine.table.keyWord(idx, first + i), i * 4);
   return b;
 }
 
 /** flow_id: unique per flow within a run and stable for its lifetime (fits in 2^53). */
 export function flowId(engine: FlowEngine, idx: number): number {
   const t = engine.table;
-  return t.seq[idx]! * 1048576 + (t.hashes[idx]! & 0xfffff);
+  return t.seq(idx) * 1048576 + (t.hash(idx) & 0xfffff);
 }
 
 export function flowTuple(engine: FlowEngine, idx: number): FlowTuple {
   const t = engine.table;
-  const k = t.keys;
-  const base = idx * KEY_WORDS;
-  const ipVersion = k[base + 9]! >>> 8;
-  const proto = k[base + 9]! & 0xff;
+  const ipVersion = t.keyWord(idx, 9) >>> 8;
+  const proto = t.ipProto(idx);
   const v6 = ipVersion === 6;
-  const a = addrBytes(k, base, v6);
-  const b = addrBytes(k, base + 4, v6);
-  const portA = k[base + 8]! >>> 16;
-  const portB = k[base + 8]! & 0xffff;
-  const aFirst = t.initiatorIsA[idx] === 1;
+  const a = addrBytes(engine, idx, 0, v6);
+  const b = addrBytes(engine, idx, 4, v6);
+  const portA = t.keyWord(idx, 8) >>> 16;
+  const portB = t.keyWord(idx, 8) & 0xffff;
+  const aFirst = t.initiatorIsA(idx);
   const src = aFirst ? a : b;
   const dst = aFirst ? b : a;
   let srcPort = aFirst ? portA : portB;
@@ -73,7 +71,7 @@ export function flowTuple(engine: FlowEngine, idx: number): FlowTuple {
     srcPort = -1;
     destPort = -1;
   }
-  const vw = t.vlan[idx]!;
+  const vw = t.vlan(idx);
   const vlan: number[] = [];
   if (vw !== 0) {
     vlan.push(vw & 0xffff);
@@ -124,27 +122,27 @@ function hex2(n: number): string {
 /** The EVE `flow` record of a flow that ended for `reason`. */
 export function flowRecord(engine: FlowEngine, idx: number, reason: number, ctx: RecordContext): EveRecord {
   const t = engine.table;
-  const start = t.startTs[idx]!;
-  const end = t.lastTs[idx]!;
+  const start = t.startTs(idx);
+  const end = t.lastTs(idx);
   const r = flowHeader(engine, idx, 'flow', start, ctx);
   const ext = engine.ext[idx];
   const flow: Record<string, unknown> = {
-    pkts_toserver: t.pktsToServer[idx],
-    pkts_toclient: t.pktsToClient[idx],
-    bytes_toserver: t.bytesToServer[idx],
-    bytes_toclient: t.bytesToClient[idx],
+    pkts_toserver: t.pktsToServer(idx),
+    pkts_toclient: t.pktsToClient(idx),
+    bytes_toserver: t.bytesToServer(idx),
+    bytes_toclient: t.bytesToClient(idx),
     start: eveTime(start),
     end: eveTime(end),
     age: Math.max(0, Math.round(end - start)),
-    state: STATE_NAMES[t.state[idx]!],
+    state: STATE_NAMES[t.state(idx)],
     reason: REASON_NAMES[reason],
     alerted: false,
   };
   if (ext !== undefined && ext.txCount > 0) flow.tx_cnt = ext.txCount;
   r.flow = flow;
   if (r.proto === 'TCP') {
-    const ts = t.flagsToServer[idx]!;
-    const tc = t.flagsToClient[idx]!;
+    const ts = t.flagsToServer(idx);
+    const tc = t.flagsToClient(idx);
     const all = ts | tc;
     const tcp: Record<string, unknown> = { tcp_flags: hex2(all), tcp_flags_ts: hex2(ts), tcp_flags_tc: hex2(tc) };
     if (all & 0x02) tcp.syn = true;
@@ -155,7 +153,7 @@ export function flowRecord(engine: FlowEngine, idx: number, reason: number, ctx:
     if (all & 0x20) tcp.urg = true;
     if (all & 0x40) tcp.ecn = true;
     if (all & 0x80) tcp.cwr = true;
-    tcp.state = TCP_STATE_NAMES[t.tcpState[idx]!];
+    tcp.state = TCP_STATE_NAMES[t.tcpState(idx)];
     r.tcp = tcp;
   }
   return r;

@@ -30,6 +30,18 @@ import {
   PC_TCP,
   PC_UDP,
   protoClass,
+  R_BYTES_TC,
+  R_BYTES_TS,
+  R_FLAGS_TC,
+  R_FLAGS_TS,
+  R_INIT_A,
+  R_PKTS_TC,
+  R_PKTS_TS,
+  R_TCP,
+  R_VLAN,
+  RB,
+  RD,
+  RW,
   REASON_TCP_REUSE,
   STATE_CLOSED,
   STATE_ESTABLISHED,
@@ -182,7 +194,7 @@ export class FlowEngine implements AppSink, StreamSink {
     let idx = t.find(kb);
     const isTcp = p.ipProto === 6 && p.l4Off >= 0;
     const flags = isTcp ? p.tcpFlags : 0;
-    if (idx >= 0 && isTcp && (flags & 0x12) === 0x02 && T.isClosed(t.tcpState[idx]!)) {
+    if (idx >= 0 && isTcp && (flags & 0x12) === 0x02 && T.isClosed(t.tcpState(idx))) {
       // A new SYN on a finished connection with the same tuple: a new session.
       t.end(idx, REASON_TCP_REUSE);
       this.tcpReuse++;
@@ -194,25 +206,27 @@ export class FlowEngine implements AppSink, StreamSink {
     } else {
       t.touch(idx, ts);
     }
-    const toServer = (t.initiatorIsA[idx] === 1) === senderIsA;
+    const f64 = t.f64;
+    const d = idx * RD;
+    const toServer = (t.u8[idx * RB + R_INIT_A] === 1) === senderIsA;
     this.lastIdx = idx;
     this.lastToServer = toServer;
     const bytes = p.len;
     if (toServer) {
-      t.pktsToServer[idx]++;
-      t.bytesToServer[idx] += bytes;
+      f64[d + R_PKTS_TS]++;
+      f64[d + R_BYTES_TS] += bytes;
     } else {
-      t.pktsToClient[idx]++;
-      t.bytesToClient[idx] += bytes;
-      if (t.pktsToClient[idx] === 1 && t.vlan[idx] !== vlanWord(p)) this.vlanMismatch++;
+      const n = ++f64[d + R_PKTS_TC]!;
+      f64[d + R_BYTES_TC] += bytes;
+      if (n === 1 && t.vlan(idx) !== vlanWord(p)) this.vlanMismatch++;
     }
 
     if (isTcp) this.tcp(p, idx, toServer, flags);
-    else if (t.state[idx] !== STATE_ESTABLISHED && t.pktsToServer[idx]! > 0 && t.pktsToClient[idx]! > 0) {
+    else if (t.state(idx) !== STATE_ESTABLISHED && f64[d + R_PKTS_TS]! > 0 && f64[d + R_PKTS_TC]! > 0) {
       t.setState(idx, STATE_ESTABLISHED);
     }
 
-    if (this.config.appLayer && p.payloadLen > 0 && t.appProto[idx] !== APP_FAILED) {
+    if (this.config.appLayer && p.payloadLen > 0 && t.appProto(idx) !== APP_FAILED) {
       const dir: Direction = toServer ? TO_SERVER : TO_CLIENT;
       if (isTcp) this.tcpPayload(p, idx, dir);
       else if (p.ipProto === 17) this.deliver(this.extOf(idx), dir, p.data, p.payloadOff, p.payloadOff + p.payloadLen);
@@ -227,8 +241,8 @@ export class FlowEngine implements AppSink, StreamSink {
     // The initiator is the SYN sender; a SYN/ACK seen first was sent by the responder;
     // otherwise the first packet's sender.
     const synAck = isTcp && (flags & 0x12) === 0x12;
-    t.initiatorIsA[idx] = senderIsA !== synAck ? 1 : 0;
-    t.vlan[idx] = vlanWord(p);
+    t.u8[idx * RB + R_INIT_A] = senderIsA !== synAck ? 1 : 0;
+    t.u32[idx * RW + R_VLAN] = vlanWord(p);
     this.icmpTypeCode[idx] = p.icmpType >= 0 ? (p.icmpType << 8) | p.icmpCode : -1;
     this.synSeen[idx * 2] = 0;
     this.synSeen[idx * 2 + 1] = 0;
@@ -243,17 +257,17 @@ export class FlowEngine implements AppSink, StreamSink {
 
   private tcp(p: Packet, idx: number, toServer: boolean, flags: number): void {
     const t = this.table;
-    if (toServer) t.flagsToServer[idx] |= flags;
-    else t.flagsToClient[idx] |= flags;
+    const b = idx * RB;
+    t.u8[b + (toServer ? R_FLAGS_TS : R_FLAGS_TC)] |= flags;
     const dirIdx = idx * 2 + (toServer ? 0 : 1);
     if (flags & 0x02) {
       this.isn[dirIdx] = (p.tcpSeq + 1) >>> 0;
       this.synSeen[dirIdx] = 1;
     }
-    const before = t.tcpState[idx]!;
+    const before = t.u8[b + R_TCP]!;
     const after = T.nextState(before, flags, toServer, this.config.midstream);
     if (after !== before) {
-      t.tcpState[idx] = after;
+      t.u8[b + R_TCP] = after;
       if (before === T.TCP_NONE && after === T.TCP_ESTABLISHED) this.midstreamPickups++;
       if (after === T.TCP_ESTABLISHED) t.setState(idx, STATE_ESTABLISHED);
       else if (T.isClosed(after)) {
@@ -310,16 +324,16 @@ export class FlowEngine implements AppSink, StreamSink {
 
   private extOf(idx: number): FlowExt {
     let ext = this.ext[idx];
-    if (ext === undefined || ext.seq !== this.table.seq[idx]) {
-      ext = new FlowExt(idx, this.table.seq[idx]!);
+    if (ext === undefined || ext.seq !== this.table.seq(idx)) {
       const t = this.table;
-      const k = t.keys;
-      const base = idx * 12;
-      const portA = k[base + 8]! >>> 16;
-      const portB = k[base + 8]! & 0xffff;
-      const serverPort = t.initiatorIsA[idx] === 1 ? portB : portA;
-      const clientPort = t.initiatorIsA[idx] === 1 ? portA : portB;
-      const parsers = (k[base + 9]! & 0xff) === 6 ? this.apps.tcp : this.apps.udp;
+      ext = new FlowExt(idx, t.seq(idx));
+      const ports = t.keyWord(idx, 8);
+      const portA = ports >>> 16;
+      const portB = ports & 0xffff;
+      const aIsClient = t.initiatorIsA(idx);
+      const serverPort = aIsClient ? portB : portA;
+      const clientPort = aIsClient ? portA : portB;
+      const parsers = t.ipProto(idx) === 6 ? this.apps.tcp : this.apps.udp;
       ext.guess = parsers.forPorts(serverPort, clientPort);
       this.ext[idx] = ext;
       t.addExtBytes(idx, 256);
@@ -332,7 +346,7 @@ export class FlowEngine implements AppSink, StreamSink {
       ext.app.parse(dir, buf, off, end, this.nowSec, this.nowNsec);
       return;
     }
-    if (this.table.appProto[ext.idx] === APP_FAILED || ext.probeFailed[dir]) return;
+    if (this.table.appProto(ext.idx) === APP_FAILED || ext.probeFailed[dir]) return;
     // Probe with what this direction has so far (earlier bytes held while NEED_MORE).
     let pbuf = buf;
     let poff = off;
@@ -358,14 +372,14 @@ export class FlowEngine implements AppSink, StreamSink {
     ext.parser = parser;
     ext.app = parser.create(this, ext);
     const id = appId(parser.name);
-    this.table.appProto[ext.idx] = id;
+    this.table.setAppProto(ext.idx, id);
     this.appFlows[id * 2 + (parser.transport === 'udp' ? 1 : 0)]++;
     ext.app.parse(dir, pbuf, poff, pend, this.nowSec, this.nowNsec);
   }
 
   /** The parser that recognises these bytes; null when more bytes are needed; undefined when none. */
   private probe(ext: FlowExt, dir: Direction, buf: Buffer, off: number, end: number): AppParser | null | undefined {
-    const parsers = ((this.table.keys[ext.idx * 12 + 9]! & 0xff) === 6 ? this.apps.tcp : this.apps.udp).parsers;
+    const parsers = (this.table.ipProto(ext.idx) === 6 ? this.apps.tcp : this.apps.udp).parsers;
     let needMore = false;
     const guess = ext.guess;
     if (guess !== undefined) {
@@ -389,8 +403,8 @@ export class FlowEngine implements AppSink, StreamSink {
     // Both directions spoke and neither matched, or the client spoke and nothing matched:
     // no parser will take this flow (Suricata's app_proto "failed").
     if (otherFailed || dir === TO_SERVER) {
-      this.table.appProto[ext.idx] = APP_FAILED;
-      this.appFailed[(this.table.keys[ext.idx * 12 + 9]! & 0xff) === 6 ? 0 : 1]++;
+      this.table.setAppProto(ext.idx, APP_FAILED);
+      this.appFailed[this.table.ipProto(ext.idx) === 6 ? 0 : 1]++;
       // The streams are no longer needed for parsing.
       ext.streams[0] = null;
       ext.streams[1] = null;
@@ -415,13 +429,13 @@ export class FlowEngine implements AppSink, StreamSink {
 
   /** EVE app_proto name of a flow ('' when unknown). */
   appName(idx: number): string {
-    const id = this.table.appProto[idx]!;
+    const id = this.table.appProto(idx);
     return id === APP_UNKNOWN ? '' : (APP_NAMES[id] ?? '');
   }
 
   private onFlowEnd(idx: number, reason: number): void {
     const ext = this.ext[idx];
-    if (ext !== undefined && ext.seq === this.table.seq[idx]) {
+    if (ext !== undefined && ext.seq === this.table.seq(idx)) {
       this.flushStreams(idx);
       ext.app?.end();
     }

@@ -1,7 +1,12 @@
-// The flow table: every tracked conversation in preallocated typed arrays (struct of
-// arrays), found by a hash of its symmetric key with chaining through an index array.
-// Nothing is allocated per packet; a flow slot is taken from a free stack when a flow
+// The flow table: every tracked conversation in one preallocated ArrayBuffer, a fixed-size
+// record per flow slot, found by a hash of its symmetric key with chaining through the
+// records. Nothing is allocated per packet; a slot is taken from a free stack when a flow
 // starts and returned when it ends.
+//
+// One record per flow (array of structs), not one array per field: a packet touches its
+// flow's key, times, counters and state, and in one record those are two or three cache
+// lines instead of fifteen. Typed-array views over the same buffer read each field at its
+// offset (the R_* constants: u32 words, f64 slots and bytes within the record).
 //
 // Timeouts run on packet time. Each flow sits in one of several lists, one per (protocol
 // class, state) pair, so every list has a single timeout. A flow is appended when it
@@ -67,8 +72,43 @@ export const DEFAULT_FLOW_TABLE_CONFIG: FlowTableConfig = {
   timeouts: DEFAULT_FLOW_TIMEOUTS,
 };
 
-/** Bytes of table storage per flow slot (the arrays below), for memcap accounting. */
-export const BYTES_PER_FLOW = KEY_WORDS * 4 + 4 + 4 + 4 + 4 + 1 + 8 * 9 + 4 * 1 + 4 + 4 + 8 + 8;
+/** Record layout: 160 bytes per flow. */
+export const RECORD_BYTES = 160;
+/** Record stride in u32 words, f64 slots and bytes. */
+export const RW = RECORD_BYTES / 4;
+export const RD = RECORD_BYTES / 8;
+export const RB = RECORD_BYTES;
+// u32 words
+export const R_HASH = 0;
+/** The 12-word key (flow-key.ts) starts here. */
+export const R_KEY = 1;
+export const R_VLAN = 13;
+// i32 words (same buffer): chain link (slot + 1, 0 = end) and LRU neighbours (-1 = none)
+export const R_CHAIN = 14;
+export const R_PREV = 15;
+export const R_NEXT = 16;
+// f64 slots
+export const R_START = 9;
+export const R_LAST = 10;
+export const R_APPEND = 11;
+export const R_PKTS_TS = 12;
+export const R_PKTS_TC = 13;
+export const R_BYTES_TS = 14;
+export const R_BYTES_TC = 15;
+export const R_SEQ = 16;
+export const R_EXT = 17;
+// bytes
+export const R_CLASS = 144;
+/** 1 when the initiator (client) is endpoint A of the key. */
+export const R_INIT_A = 145;
+export const R_STATE = 146;
+export const R_TCP = 147;
+export const R_FLAGS_TS = 148;
+export const R_FLAGS_TC = 149;
+export const R_APP = 150;
+
+/** Bytes of table storage per flow slot, for memcap accounting. */
+export const BYTES_PER_FLOW = RECORD_BYTES;
 
 export function protoClass(ipProto: number): number {
   if (ipProto === 6) return PC_TCP;
@@ -83,46 +123,21 @@ export type FlowEndHandler = (idx: number, reason: number) => void;
 export class FlowTable {
   readonly capacity: number;
   private readonly mask: number;
-  /** Bucket heads and chain links hold slot + 1 (0 = none), so fresh zeroed arrays need no fill. */
+  /** Bucket heads hold slot + 1 (0 = none), so a fresh zeroed array needs no fill. */
   private readonly buckets: Int32Array;
-  private readonly chain: Int32Array;
-  readonly keys: Uint32Array;
-  readonly hashes: Uint32Array;
-  /** Released slots, reused first; `fresh` slots above have never been used. */
+  // Views over the records.
+  readonly u32: Uint32Array;
+  readonly i32: Int32Array;
+  readonly f64: Float64Array;
+  readonly u8: Uint8Array;
+  /** Released slots, reused first; `fresh` slots and above have never been used. */
   private readonly free: Int32Array;
   private freeTop = 0;
   private fresh = 0;
 
-  // LRU lists per timeout class.
-  private readonly lruPrev: Int32Array;
-  private readonly lruNext: Int32Array;
-  readonly lruClass: Uint8Array;
-  /** Packet time at which the flow was appended to its list. */
-  private readonly appendTs: Float64Array;
   private readonly listHead = new Int32Array(CLASSES).fill(-1);
   private readonly listTail = new Int32Array(CLASSES).fill(-1);
   private readonly classTimeout = new Float64Array(CLASSES);
-
-  // Per-flow data, indexed by slot.
-  readonly startTs: Float64Array;
-  readonly lastTs: Float64Array;
-  readonly pktsToServer: Float64Array;
-  readonly pktsToClient: Float64Array;
-  readonly bytesToServer: Float64Array;
-  readonly bytesToClient: Float64Array;
-  /** Unique sequence number of the flow, the base of its EVE flow_id. */
-  readonly seq: Float64Array;
-  /** 1 when the initiator (client) is endpoint A of the key. */
-  readonly initiatorIsA: Uint8Array;
-  readonly state: Uint8Array;
-  readonly tcpState: Uint8Array;
-  readonly flagsToServer: Uint8Array;
-  readonly flagsToClient: Uint8Array;
-  readonly appProto: Uint8Array;
-  /** VLAN ids of the flow's first packet, packed as in the key (kept even when not in the key). */
-  readonly vlan: Uint32Array;
-  /** Bytes of per-flow state outside these arrays (reassembly buffers, parser state). */
-  readonly extBytes: Float64Array;
 
   active = 0;
   created = 0;
@@ -140,29 +155,12 @@ export class FlowTable {
     while (nb < cap) nb <<= 1;
     this.mask = nb - 1;
     this.buckets = new Int32Array(nb);
-    this.chain = new Int32Array(cap);
-    this.keys = new Uint32Array(cap * KEY_WORDS);
-    this.hashes = new Uint32Array(cap);
+    const buf = new ArrayBuffer(cap * RECORD_BYTES);
+    this.u32 = new Uint32Array(buf);
+    this.i32 = new Int32Array(buf);
+    this.f64 = new Float64Array(buf);
+    this.u8 = new Uint8Array(buf);
     this.free = new Int32Array(cap);
-    this.lruPrev = new Int32Array(cap);
-    this.lruNext = new Int32Array(cap);
-    this.lruClass = new Uint8Array(cap);
-    this.appendTs = new Float64Array(cap);
-    this.startTs = new Float64Array(cap);
-    this.lastTs = new Float64Array(cap);
-    this.pktsToServer = new Float64Array(cap);
-    this.pktsToClient = new Float64Array(cap);
-    this.bytesToServer = new Float64Array(cap);
-    this.bytesToClient = new Float64Array(cap);
-    this.seq = new Float64Array(cap);
-    this.initiatorIsA = new Uint8Array(cap);
-    this.state = new Uint8Array(cap);
-    this.tcpState = new Uint8Array(cap);
-    this.flagsToServer = new Uint8Array(cap);
-    this.flagsToClient = new Uint8Array(cap);
-    this.appProto = new Uint8Array(cap);
-    this.vlan = new Uint32Array(cap);
-    this.extBytes = new Float64Array(cap);
     this.memcapFlows = Math.floor(config.memcapBytes / BYTES_PER_FLOW);
     const t = config.timeouts;
     const perClass = [t.tcp, t.udp, t.icmp, t.default];
@@ -173,23 +171,83 @@ export class FlowTable {
     }
   }
 
+  // --- field accessors for code off the per-packet path ---
+  startTs(idx: number): number {
+    return this.f64[idx * RD + R_START]!;
+  }
+  lastTs(idx: number): number {
+    return this.f64[idx * RD + R_LAST]!;
+  }
+  pktsToServer(idx: number): number {
+    return this.f64[idx * RD + R_PKTS_TS]!;
+  }
+  pktsToClient(idx: number): number {
+    return this.f64[idx * RD + R_PKTS_TC]!;
+  }
+  bytesToServer(idx: number): number {
+    return this.f64[idx * RD + R_BYTES_TS]!;
+  }
+  bytesToClient(idx: number): number {
+    return this.f64[idx * RD + R_BYTES_TC]!;
+  }
+  /** Unique sequence number of the flow, the base of its EVE flow_id. */
+  seq(idx: number): number {
+    return this.f64[idx * RD + R_SEQ]!;
+  }
+  hash(idx: number): number {
+    return this.u32[idx * RW + R_HASH]!;
+  }
+  /** Word i (0..11) of the flow's key. */
+  keyWord(idx: number, i: number): number {
+    return this.u32[idx * RW + R_KEY + i]!;
+  }
+  /** IP protocol number of the flow. */
+  ipProto(idx: number): number {
+    return this.u32[idx * RW + R_KEY + 9]! & 0xff;
+  }
+  vlan(idx: number): number {
+    return this.u32[idx * RW + R_VLAN]!;
+  }
+  initiatorIsA(idx: number): boolean {
+    return this.u8[idx * RB + R_INIT_A] === 1;
+  }
+  state(idx: number): number {
+    return this.u8[idx * RB + R_STATE]!;
+  }
+  tcpState(idx: number): number {
+    return this.u8[idx * RB + R_TCP]!;
+  }
+  flagsToServer(idx: number): number {
+    return this.u8[idx * RB + R_FLAGS_TS]!;
+  }
+  flagsToClient(idx: number): number {
+    return this.u8[idx * RB + R_FLAGS_TC]!;
+  }
+  appProto(idx: number): number {
+    return this.u8[idx * RB + R_APP]!;
+  }
+  setAppProto(idx: number, app: number): void {
+    this.u8[idx * RB + R_APP] = app;
+  }
+
   /** The flow with this key, or -1. */
   find(kb: FlowKeyBuilder): number {
     const k = kb.key;
     const h = kb.hash;
+    const u32 = this.u32;
     let link = this.buckets[h & this.mask]!;
     while (link !== 0) {
       const idx = link - 1;
-      if (this.hashes[idx] === h && this.keyEquals(idx, k)) return idx;
-      link = this.chain[idx]!;
+      const base = idx * RW;
+      if (u32[base + R_HASH] === h && this.keyEquals(base + R_KEY, k)) return idx;
+      link = this.i32[base + R_CHAIN]!;
     }
     return -1;
   }
 
-  private keyEquals(idx: number, k: Uint32Array): boolean {
-    const base = idx * KEY_WORDS;
-    const keys = this.keys;
-    for (let i = 0; i < KEY_WORDS; i++) if (keys[base + i] !== k[i]) return false;
+  private keyEquals(at: number, k: Uint32Array): boolean {
+    const u32 = this.u32;
+    for (let i = 0; i < KEY_WORDS; i++) if (u32[at + i] !== k[i]) return false;
     return true;
   }
 
@@ -202,31 +260,25 @@ export class FlowTable {
       if (!this.evictOldest()) break;
     }
     const idx = this.freeTop > 0 ? this.free[--this.freeTop]! : this.fresh++;
-    const base = idx * KEY_WORDS;
+    const w = idx * RW;
+    const d = idx * RD;
+    const b = idx * RB;
+    // Clear the whole record (a reused slot holds the previous flow's values).
+    this.u32.fill(0, w, w + RW);
     const k = kb.key;
-    for (let i = 0; i < KEY_WORDS; i++) this.keys[base + i] = k[i]!;
+    for (let i = 0; i < KEY_WORDS; i++) this.u32[w + R_KEY + i] = k[i]!;
     const h = kb.hash;
-    this.hashes[idx] = h;
-    const b = h & this.mask;
-    this.chain[idx] = this.buckets[b]!;
-    this.buckets[b] = idx + 1;
-    this.startTs[idx] = ts;
-    this.lastTs[idx] = ts;
-    this.pktsToServer[idx] = 0;
-    this.pktsToClient[idx] = 0;
-    this.bytesToServer[idx] = 0;
-    this.bytesToClient[idx] = 0;
-    this.seq[idx] = this.nextSeq++;
-    this.initiatorIsA[idx] = 1;
-    this.state[idx] = STATE_NEW;
-    this.tcpState[idx] = 0;
-    this.flagsToServer[idx] = 0;
-    this.flagsToClient[idx] = 0;
-    this.appProto[idx] = 0;
-    this.vlan[idx] = 0;
-    this.extBytes[idx] = 0;
+    this.u32[w + R_HASH] = h;
+    const bucket = h & this.mask;
+    this.i32[w + R_CHAIN] = this.buckets[bucket]!;
+    this.buckets[bucket] = idx + 1;
+    this.f64[d + R_START] = ts;
+    this.f64[d + R_LAST] = ts;
+    this.f64[d + R_SEQ] = this.nextSeq++;
+    this.u8[b + R_INIT_A] = 1;
+    this.u8[b + R_STATE] = STATE_NEW;
     const cls = pc * STATES + STATE_NEW;
-    this.lruClass[idx] = cls;
+    this.u8[b + R_CLASS] = cls;
     this.lruAppend(idx, cls);
     this.active++;
     this.created++;
@@ -235,23 +287,25 @@ export class FlowTable {
 
   /** Record activity at packet time `ts` (the list position is fixed up lazily by expire). */
   touch(idx: number, ts: number): void {
-    if (ts > this.lastTs[idx]!) this.lastTs[idx] = ts;
+    const i = idx * RD + R_LAST;
+    if (ts > this.f64[i]!) this.f64[i] = ts;
   }
 
   /** Change a flow's state (new / established / closed), which changes its timeout. */
   setState(idx: number, state: number): void {
-    if (this.state[idx] === state) return;
-    this.state[idx] = state;
-    const old = this.lruClass[idx]!;
+    const b = idx * RB;
+    if (this.u8[b + R_STATE] === state) return;
+    this.u8[b + R_STATE] = state;
+    const old = this.u8[b + R_CLASS]!;
     const cls = old - (old % STATES) + state;
     this.lruUnlink(idx, old);
-    this.lruClass[idx] = cls;
+    this.u8[b + R_CLASS] = cls;
     this.lruAppend(idx, cls);
   }
 
   /** Account bytes of per-flow state held outside the table (may be negative). */
   addExtBytes(idx: number, delta: number): void {
-    this.extBytes[idx] = this.extBytes[idx]! + delta;
+    this.f64[idx * RD + R_EXT] += delta;
     this.extBytesTotal += delta;
   }
 
@@ -267,12 +321,13 @@ export class FlowTable {
   /** End every flow whose timeout passed at packet time `now`. Returns how many ended. */
   expire(now: number): number {
     let n = 0;
+    const f64 = this.f64;
     for (let cls = 0; cls < CLASSES; cls++) {
       const timeout = this.classTimeout[cls]!;
       let idx = this.listHead[cls]!;
-      while (idx >= 0 && this.appendTs[idx]! + timeout <= now) {
-        const nextIdx = this.lruNext[idx]!;
-        if (this.lastTs[idx]! + timeout <= now) {
+      while (idx >= 0 && f64[idx * RD + R_APPEND]! + timeout <= now) {
+        const nextIdx = this.i32[idx * RW + R_NEXT]!;
+        if (f64[idx * RD + R_LAST]! + timeout <= now) {
           this.end(idx, REASON_TIMEOUT);
           n++;
         } else {
@@ -296,7 +351,7 @@ export class FlowTable {
     let best = -1;
     for (let cls = 0; cls < CLASSES; cls++) {
       const h = this.listHead[cls]!;
-      if (h >= 0 && (best < 0 || this.lastTs[h]! < this.lastTs[best]!)) best = h;
+      if (h >= 0 && (best < 0 || this.lastTs(h) < this.lastTs(best))) best = h;
     }
     if (best < 0) return false;
     this.end(best, REASON_FORCED);
@@ -308,7 +363,7 @@ export class FlowTable {
     for (let cls = 0; cls < CLASSES; cls++) {
       let idx = this.listHead[cls]!;
       while (idx >= 0) {
-        const nextIdx = this.lruNext[idx]!;
+        const nextIdx = this.i32[idx * RW + R_NEXT]!;
         this.end(idx, reason);
         idx = nextIdx;
       }
@@ -318,25 +373,27 @@ export class FlowTable {
   /** Report the flow's end to the handler, then free its slot. */
   end(idx: number, reason: number): void {
     this.onEnd(idx, reason);
-    this.lruUnlink(idx, this.lruClass[idx]!);
+    this.lruUnlink(idx, this.u8[idx * RB + R_CLASS]!);
     this.unchain(idx);
-    if (this.extBytes[idx] !== 0) this.addExtBytes(idx, -this.extBytes[idx]!);
+    const ext = this.f64[idx * RD + R_EXT]!;
+    if (ext !== 0) this.addExtBytes(idx, -ext);
     this.free[this.freeTop++] = idx;
     this.active--;
   }
 
   private unchain(idx: number): void {
-    const b = this.hashes[idx]! & this.mask;
+    const i32 = this.i32;
+    const b = this.hash(idx) & this.mask;
     const link = idx + 1;
     let cur = this.buckets[b]!;
     if (cur === link) {
-      this.buckets[b] = this.chain[idx]!;
+      this.buckets[b] = i32[idx * RW + R_CHAIN]!;
       return;
     }
     while (cur !== 0) {
-      const nxt = this.chain[cur - 1]!;
+      const nxt = i32[(cur - 1) * RW + R_CHAIN]!;
       if (nxt === link) {
-        this.chain[cur - 1] = this.chain[idx]!;
+        i32[(cur - 1) * RW + R_CHAIN] = i32[idx * RW + R_CHAIN]!;
         return;
       }
       cur = nxt;
@@ -344,21 +401,23 @@ export class FlowTable {
   }
 
   private lruAppend(idx: number, cls: number): void {
-    this.appendTs[idx] = this.lastTs[idx]!;
+    const i32 = this.i32;
+    this.f64[idx * RD + R_APPEND] = this.f64[idx * RD + R_LAST]!;
     const tail = this.listTail[cls]!;
-    this.lruPrev[idx] = tail;
-    this.lruNext[idx] = -1;
-    if (tail >= 0) this.lruNext[tail] = idx;
+    i32[idx * RW + R_PREV] = tail;
+    i32[idx * RW + R_NEXT] = -1;
+    if (tail >= 0) i32[tail * RW + R_NEXT] = idx;
     else this.listHead[cls] = idx;
     this.listTail[cls] = idx;
   }
 
   private lruUnlink(idx: number, cls: number): void {
-    const prev = this.lruPrev[idx]!;
-    const nxt = this.lruNext[idx]!;
-    if (prev >= 0) this.lruNext[prev] = nxt;
+    const i32 = this.i32;
+    const prev = i32[idx * RW + R_PREV]!;
+    const nxt = i32[idx * RW + R_NEXT]!;
+    if (prev >= 0) i32[prev * RW + R_NEXT] = nxt;
     else this.listHead[cls] = nxt;
-    if (nxt >= 0) this.lruPrev[nxt] = prev;
+    if (nxt >= 0) i32[nxt * RW + R_PREV] = prev;
     else this.listTail[cls] = prev;
   }
 }
