@@ -45,6 +45,8 @@ export interface PipelineCounts {
   icmpFlows: number;
   activeFlows: number;
   reassembled: number;
+  /** Flows that look split because their directions carry different VLAN ids. */
+  vlanSplitFlows: number;
   transactions: Record<string, number>;
   appFlows: Record<string, number>;
 }
@@ -209,6 +211,7 @@ export class Pipeline implements FlowListener {
       icmpFlows: f.icmpFlows,
       activeFlows: f.table.active,
       reassembled: this.defrag.counters.ipv4Reassembled + this.defrag.counters.ipv6Reassembled,
+      vlanSplitFlows: f.vlanSplitFlows,
       transactions,
       appFlows,
     };

@@ -45,6 +45,9 @@ export async function replayCommand(files: string[], opts: PipelineCliOptions): 
       `vsids replay: ${files.join(', ')}`,
       `  packets   ${c.packets} (${c.bytes} bytes, ${c.invalid} invalid, ${c.duplicates} mirror duplicates dropped)`,
       `  flows     ${c.flows} (tcp ${c.tcpFlows}, udp ${c.udpFlows}, icmp ${c.icmpFlows}${c.reassembled > 0 ? `; ${c.reassembled} datagrams defragmented` : ''})`,
+      c.vlanSplitFlows > 0
+        ? `  vlan      ${c.vlanSplitFlows} flows look split: their directions carry different VLAN tags (set flow.vlan-in-key: false to join them)`
+        : '',
       `  app       ${listCounts(c.appFlows) || 'none'}`,
       `  txs       ${listCounts(c.transactions) || 'none'}`,
       `  anomalies ${anomalyCount}${anomalyCount > 0 ? ` (${topAnomalies(anomalies)})` : ''}`,

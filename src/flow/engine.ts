@@ -22,7 +22,7 @@ import {
   TO_SERVER,
 } from '../app/types.js';
 import type { Packet } from '../core/packet.js';
-import { DEFAULT_FLOW_KEY_CONFIG, FlowKeyBuilder, type FlowKeyConfig, vlanWord } from './flow-key.js';
+import { DEFAULT_FLOW_KEY_CONFIG, FlowKeyBuilder, type FlowKeyConfig, hashKey, vlanWord } from './flow-key.js';
 import {
   DEFAULT_FLOW_TABLE_CONFIG,
   FlowTable,
@@ -87,6 +87,9 @@ export interface FlowListener {
   flowAnomaly(engine: FlowEngine, idx: number, type: 'stream' | 'applayer', event: string, appProto: string): void;
 }
 
+/** Slots of the table that spots flows split by VLAN (direct-mapped, recent flows only). */
+const SPLIT_SLOTS = 1 << 16;
+
 /** Bytes kept from the start of a direction while probing needs more. */
 const PROBE_BUFFER_MAX = 1024;
 
@@ -144,8 +147,15 @@ export class FlowEngine implements AppSink, StreamSink {
   readonly appFailed = new Float64Array(2);
   appErrors = 0;
   streamGaps = 0;
-  /** Flows whose two directions arrived with different VLAN ids (a split mirror). */
+  /** Flows whose two directions arrived with different VLAN ids (with VLAN ids out of the key). */
   vlanMismatch = 0;
+  /**
+   * New flows whose tuple, VLAN aside, matches a recent flow on another VLAN: with VLAN ids
+   * in the key the two directions of a routed conversation become two flows.
+   */
+  vlanSplitFlows = 0;
+  private readonly splitHash = new Uint32Array(SPLIT_SLOTS);
+  private readonly splitVlan = new Uint32Array(SPLIT_SLOTS);
 
   constructor(
     readonly config: FlowEngineConfig,
@@ -244,6 +254,7 @@ export class FlowEngine implements AppSink, StreamSink {
     t.u8[idx * RB + R_INIT_A] = senderIsA !== synAck ? 1 : 0;
     t.u32[idx * RW + R_VLAN] = vlanWord(p);
     this.icmpTypeCode[idx] = p.icmpType >= 0 ? (p.icmpType << 8) | p.icmpCode : -1;
+    if (p.vlanCount > 0 && this.config.key.vlanInKey) this.noteVlan(vlanWord(p));
     this.synSeen[idx * 2] = 0;
     this.synSeen[idx * 2 + 1] = 0;
     this.ext[idx] = undefined;
@@ -251,6 +262,19 @@ export class FlowEngine implements AppSink, StreamSink {
     else if (pc === PC_UDP) this.udpFlows++;
     else if (p.ipProto === 1 || p.ipProto === 58) this.icmpFlows++;
     return idx;
+  }
+
+  /** Count a new flow whose tuple was seen on another VLAN recently (see vlanSplitFlows). */
+  private noteVlan(vlan: number): void {
+    const k = this.kb.key;
+    const saved = k[10]!;
+    k[10] = 0;
+    const h = hashKey(k);
+    k[10] = saved;
+    const slot = h & (SPLIT_SLOTS - 1);
+    if (this.splitHash[slot] === h && this.splitVlan[slot] !== vlan) this.vlanSplitFlows++;
+    this.splitHash[slot] = h;
+    this.splitVlan[slot] = vlan;
   }
 
   // --- TCP ---
