@@ -7,6 +7,7 @@ import { ConfigError } from '../config.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, UsageError } from './common.js';
 import { decodeCommand } from './decode.js';
 import { replayCommand } from './replay.js';
+import { registerRulesCommand } from './rules.js';
 import { runCommand } from './run.js';
 
 function buildProgram(setCode: (code: number) => void): Command {
@@ -57,6 +58,8 @@ function buildProgram(setCode: (code: number) => void): Command {
       .option('--buffer-size <bytes>', 'kernel capture buffer (default 64 MiB)')
       .option('--stats-interval <seconds>', 'seconds between stats records (default 8)'),
   ).action(async (opts) => setCode(await runCommand(opts)));
+
+  registerRulesCommand(program, setCode);
 
   return program;
 }
