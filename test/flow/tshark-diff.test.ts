@@ -87,19 +87,30 @@ function tsharkConvs(pcap: string): Conv[] {
   return convs;
 }
 
-function tsharkFields(pcap: string, filter: string, field: string): string[] {
-  const out = execFileSync(
-    'tshark',
-    ['-n', '-r', pcap, '-Y', filter, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=|', '-e', field],
-    {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
-  return out
-    .split('\n')
-    .flatMap((l) => l.split('|'))
-    .filter((v) => v !== '');
+/** The app-layer fields of every frame in one tshark run (one run per capture keeps the test quick). */
+interface TsharkApp {
+  uris: string[];
+  hosts: string[];
+  dnsQueries: string[];
+  snis: string[];
+}
+
+function tsharkApp(pcap: string): TsharkApp {
+  const fields = ['http.request.uri', 'http.host', 'dns.flags.response', 'dns.qry.name', 'tls.handshake.extensions_server_name'];
+  const args = ['-n', '-r', pcap, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=|', '-E', 'separator=\t'];
+  for (const f of fields) args.push('-e', f);
+  const out = execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const app: TsharkApp = { uris: [], hosts: [], dnsQueries: [], snis: [] };
+  const split = (v: string | undefined): string[] => (v ? v.split('|').filter((x) => x !== '') : []);
+  for (const line of out.split('\n')) {
+    const [uri, host, dnsResponse, qname, sni] = line.split('\t');
+    app.uris.push(...split(uri));
+    app.hosts.push(...split(host));
+    // Queries only (a frame with several DNS messages counts when its first is a query).
+    if (split(dnsResponse)[0] === 'False' || split(dnsResponse)[0] === '0') app.dnsQueries.push(...split(qname));
+    app.snis.push(...split(sni));
+  }
+  return app;
 }
 
 type Rec = Record<string, unknown> & { event_type: string };
@@ -174,13 +185,14 @@ describe.skipIf(!hasTshark)('flows and app-layer fields agree with tshark', () =
         else diffs.push(`${pcap}: ${key}: bytes ${f?.bytes} vs tshark ${wantBytes}`);
       }
 
+      const want = tsharkApp(pcap);
       // HTTP requests: host and URI.
-      const wantHttp = sorted(tsharkFields(pcap, 'http.request', 'http.request.uri').map((u) => u));
+      const wantHttp = sorted(want.uris);
       const gotHttp = sorted(
         recs.filter((x) => x.event_type === 'http').map((x) => String((x.http as { url?: string }).url ?? '')),
       );
       compareLists('http uri', wantHttp, gotHttp, pcap, 'http');
-      const wantHosts = sorted(tsharkFields(pcap, 'http.request', 'http.host'));
+      const wantHosts = sorted(want.hosts);
       const gotHosts = sorted(
         recs
           .filter((x) => x.event_type === 'http' && (x.http as { hostname?: string }).hostname !== undefined)
@@ -195,7 +207,7 @@ describe.skipIf(!hasTshark)('flows and app-layer fields agree with tshark', () =
       );
 
       // DNS query names.
-      const wantDns = sorted(tsharkFields(pcap, 'dns.flags.response == 0', 'dns.qry.name'));
+      const wantDns = sorted(want.dnsQueries);
       const gotDns = sorted(
         recs
           .filter((x) => x.event_type === 'dns' && (x.dns as { type: string }).type === 'request')
@@ -204,7 +216,7 @@ describe.skipIf(!hasTshark)('flows and app-layer fields agree with tshark', () =
       compareLists('dns query', wantDns, gotDns, pcap, 'dns');
 
       // TLS SNI.
-      const wantSni = sorted(tsharkFields(pcap, 'tls.handshake.type == 1', 'tls.handshake.extensions_server_name'));
+      const wantSni = sorted(want.snis);
       const gotSni = sorted(
         recs
           .filter((x) => x.event_type === 'tls' && (x.tls as { sni?: string }).sni)
