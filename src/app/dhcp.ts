@@ -102,7 +102,6 @@ const PARAM_NAMES: Record<number, string> = {
   150: 'tftp_server_ip',
 };
 
-const EMPTY = Buffer.alloc(0);
 const HEX = '0123456789abcdef';
 
 function text(b: Buffer): string {
@@ -129,7 +128,10 @@ function ipList(b: Buffer, off: number, len: number): string[] {
   return out;
 }
 
-/** One DHCP (or plain BOOTP) message. Buffers are views of `msg`, the message's own copy. */
+/**
+ * One DHCP (or plain BOOTP) message. Buffers are views of `msg`, the message's own copy;
+ * addresses are formatted as text from it when first asked for.
+ */
 export class DhcpTx implements AppTx {
   readonly proto = 'dhcp' as const;
   /** Complete on arrival. */
@@ -145,26 +147,31 @@ export class DhcpTx implements AppTx {
   secs = 0;
   /** The BROADCAST flag (RFC 2131 §2, flags bit 0). */
   broadcast = false;
-  /** ciaddr, yiaddr, siaddr, giaddr as dotted text. */
-  clientIp = '';
-  assignedIp = '';
-  nextServerIp = '';
-  relayIp = '';
-  /** chaddr, the first `hlen` bytes (6 when hlen is out of range), as aa:bb:cc:dd:ee:ff. */
-  clientMac = '';
-  /** chaddr bytes (hlen of them). */
-  chaddr: Buffer = EMPTY;
   /** The magic cookie was there: options were parsed (else plain BOOTP). */
   hasCookie = false;
 
   // --- options (first occurrence wins) ---
   /** Option 53; -1 when absent. */
   messageType = -1;
-  requestedIp: string | undefined = undefined;
-  serverId: string | undefined = undefined;
-  subnetMask: string | undefined = undefined;
-  routers: string[] = [];
-  dnsServers: string[] = [];
+  /** @internal Where options 50, 54, 1 (4 bytes) and 3, 6 (a list) are in `msg`; -1 when absent. */
+  _requestedIpOff = -1;
+  _serverIdOff = -1;
+  _subnetMaskOff = -1;
+  _routersOff = -1;
+  _routersLen = 0;
+  _dnsServersOff = -1;
+  _dnsServersLen = 0;
+  private _clientIp: string | undefined = undefined;
+  private _assignedIp: string | undefined = undefined;
+  private _nextServerIp: string | undefined = undefined;
+  private _relayIp: string | undefined = undefined;
+  private _clientMac: string | undefined = undefined;
+  private _chaddr: Buffer | undefined = undefined;
+  private _requestedIp: string | undefined = undefined;
+  private _serverId: string | undefined = undefined;
+  private _subnetMask: string | undefined = undefined;
+  private _routers: string[] | undefined = undefined;
+  private _dnsServers: string[] | undefined = undefined;
   leaseTime = -1;
   renewalTime = -1;
   rebindingTime = -1;
@@ -185,6 +192,69 @@ export class DhcpTx implements AppTx {
     /** The whole message, copied once. */
     readonly msg: Buffer,
   ) {}
+
+  /** ciaddr, yiaddr, siaddr, giaddr as dotted text. */
+  get clientIp(): string {
+    if (this._clientIp === undefined) this._clientIp = formatIpv4(this.msg, 12);
+    return this._clientIp;
+  }
+  get assignedIp(): string {
+    if (this._assignedIp === undefined) this._assignedIp = formatIpv4(this.msg, 16);
+    return this._assignedIp;
+  }
+  get nextServerIp(): string {
+    if (this._nextServerIp === undefined) this._nextServerIp = formatIpv4(this.msg, 20);
+    return this._nextServerIp;
+  }
+  get relayIp(): string {
+    if (this._relayIp === undefined) this._relayIp = formatIpv4(this.msg, 24);
+    return this._relayIp;
+  }
+  /** chaddr bytes (hlen of them; 6 when hlen is out of range). */
+  get chaddr(): Buffer {
+    if (this._chaddr === undefined) this._chaddr = this.msg.subarray(28, 28 + this.macLen);
+    return this._chaddr;
+  }
+  /** chaddr, the first `hlen` bytes (6 when hlen is out of range), as aa:bb:cc:dd:ee:ff. */
+  get clientMac(): string {
+    if (this._clientMac === undefined) {
+      this._clientMac = this.macLen === 6 ? formatMac(this.msg, 28) : hexColon(this.chaddr);
+    }
+    return this._clientMac;
+  }
+  private get macLen(): number {
+    return this.hlen >= 1 && this.hlen <= 16 ? this.hlen : 6;
+  }
+  get requestedIp(): string | undefined {
+    if (this._requestedIp === undefined && this._requestedIpOff >= 0) {
+      this._requestedIp = formatIpv4(this.msg, this._requestedIpOff);
+    }
+    return this._requestedIp;
+  }
+  get serverId(): string | undefined {
+    if (this._serverId === undefined && this._serverIdOff >= 0) {
+      this._serverId = formatIpv4(this.msg, this._serverIdOff);
+    }
+    return this._serverId;
+  }
+  get subnetMask(): string | undefined {
+    if (this._subnetMask === undefined && this._subnetMaskOff >= 0) {
+      this._subnetMask = formatIpv4(this.msg, this._subnetMaskOff);
+    }
+    return this._subnetMask;
+  }
+  get routers(): string[] {
+    if (this._routers === undefined) {
+      this._routers = this._routersOff >= 0 ? ipList(this.msg, this._routersOff, this._routersLen) : [];
+    }
+    return this._routers;
+  }
+  get dnsServers(): string[] {
+    if (this._dnsServers === undefined) {
+      this._dnsServers = this._dnsServersOff >= 0 ? ipList(this.msg, this._dnsServersOff, this._dnsServersLen) : [];
+    }
+    return this._dnsServers;
+  }
 
   get isReply(): boolean {
     return this.op === BOOTP_REPLY;
@@ -275,18 +345,28 @@ function option(tx: DhcpTx, msg: Buffer, code: number, v: number, len: number, t
     case DHCP_OPT_REQUESTED_IP:
     case DHCP_OPT_SERVER_ID: {
       if (len !== 4) return false;
-      const ip = formatIpv4(msg, v);
-      if (code === DHCP_OPT_SUBNET_MASK) tx.subnetMask ??= ip;
-      else if (code === DHCP_OPT_REQUESTED_IP) tx.requestedIp ??= ip;
-      else tx.serverId ??= ip;
+      if (code === DHCP_OPT_SUBNET_MASK) {
+        if (tx._subnetMaskOff < 0) tx._subnetMaskOff = v;
+      } else if (code === DHCP_OPT_REQUESTED_IP) {
+        if (tx._requestedIpOff < 0) tx._requestedIpOff = v;
+      } else if (tx._serverIdOff < 0) {
+        tx._serverIdOff = v;
+      }
       return true;
     }
     case DHCP_OPT_ROUTERS:
     case DHCP_OPT_DNS_SERVERS: {
       // RFC 2132 §3.5, §3.8: minimum 4, a multiple of 4.
       if (len < 4 || len % 4 !== 0) return false;
-      const list = code === DHCP_OPT_ROUTERS ? tx.routers : tx.dnsServers;
-      if (list.length === 0) list.push(...ipList(msg, v, len));
+      if (code === DHCP_OPT_ROUTERS) {
+        if (tx._routersOff < 0) {
+          tx._routersOff = v;
+          tx._routersLen = len;
+        }
+      } else if (tx._dnsServersOff < 0) {
+        tx._dnsServersOff = v;
+        tx._dnsServersLen = len;
+      }
       return true;
     }
     case DHCP_OPT_LEASE_TIME:
@@ -343,13 +423,6 @@ function parseMessage(buf: Buffer, off: number, end: number, id: number, out: { 
   tx.xid = msg.readUInt32BE(4);
   tx.secs = msg.readUInt16BE(8);
   tx.broadcast = (msg[10]! & 0x80) !== 0;
-  tx.clientIp = formatIpv4(msg, 12);
-  tx.assignedIp = formatIpv4(msg, 16);
-  tx.nextServerIp = formatIpv4(msg, 20);
-  tx.relayIp = formatIpv4(msg, 24);
-  const macLen = tx.hlen >= 1 && tx.hlen <= 16 ? tx.hlen : 6;
-  tx.chaddr = msg.subarray(28, 28 + macLen);
-  tx.clientMac = macLen === 6 ? formatMac(msg, 28) : hexColon(tx.chaddr);
   const n = msg.length;
   if (n < DHCP_OPTIONS_OFFSET) {
     // Room for a cookie was cut: a DHCP message whose options are missing.

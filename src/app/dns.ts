@@ -511,26 +511,70 @@ function soaEve(soa: DnsSoa): Record<string, unknown> {
   return o;
 }
 
-/** One DNS message (query or response). */
+/**
+ * One DNS message (query or response).
+ *
+ * The parser checks a message when it arrives (everything that raises an event, and whether
+ * it is usable at all) and keeps one copy of its bytes; the questions and records are decoded
+ * from that copy the first time any of them is asked for, then kept.
+ */
 export class DnsMessage {
-  readonly queries: DnsQuestion[] = [];
-  readonly answers: DnsRecord[] = [];
-  readonly authorities: DnsRecord[] = [];
-  readonly additionals: DnsRecord[] = [];
   /** The authority / additional section failed to parse (what parsed before the failure is kept). */
   invalidAuthorities = false;
   invalidAdditionals = false;
   /** A section had more than DNS_MAX_RECORDS entries: parsing stopped there. */
   capped = false;
-  /** The bytes every view of this message points into. */
-  buf: Buffer = EMPTY;
+  /** @internal The message as received: [rawOff, rawOff + rawLen) of `raw` (its copy); undefined once decoded. */
+  private raw: Buffer | undefined;
+  private rawOff: number;
+  private rawLen: number;
+  /** What decoding made (undefined until then). */
+  private dec: DecodedMessage | undefined = undefined;
 
   constructor(
     /** Header ID. */
     readonly id: number,
     /** The whole 16-bit flags word. */
     readonly flags: number,
-  ) {}
+    /** The message's bytes (a copy it owns), decoded on first use: [rawOff, rawOff + rawLen) of `raw`. */
+    raw?: Buffer,
+    rawOff = 0,
+    rawLen = raw === undefined ? 0 : raw.length - rawOff,
+  ) {
+    this.raw = raw;
+    this.rawOff = rawOff;
+    this.rawLen = rawLen;
+  }
+
+  /** Decode the questions and records from the kept bytes, once. */
+  private decode(): DecodedMessage {
+    let d = this.dec;
+    if (d === undefined) {
+      d = new DecodedMessage();
+      this.dec = d;
+      const raw = this.raw;
+      this.raw = undefined;
+      if (raw !== undefined) BUILDER.parse(raw, this.rawOff, this.rawOff + this.rawLen, this);
+    }
+    return d;
+  }
+
+  get queries(): DnsQuestion[] {
+    return this.decode().queries;
+  }
+  get answers(): DnsRecord[] {
+    return this.decode().answers;
+  }
+  get authorities(): DnsRecord[] {
+    return this.decode().authorities;
+  }
+  get additionals(): DnsRecord[] {
+    return this.decode().additionals;
+  }
+  /** The bytes every view of this message points into (decoded names and kept RDATA). */
+  get buf(): Buffer {
+    return this.decode().buf;
+  }
 
   get qr(): boolean {
     return (this.flags & 0x8000) !== 0;
@@ -561,12 +605,22 @@ export class DnsMessage {
   }
 
   _bind(owned: Buffer): void {
-    this.buf = owned;
-    for (const q of this.queries) q._bind(owned);
-    for (const r of this.answers) r._bind(owned);
-    for (const r of this.authorities) r._bind(owned);
-    for (const r of this.additionals) r._bind(owned);
+    const d = this.decode();
+    d.buf = owned;
+    for (const q of d.queries) q._bind(owned);
+    for (const r of d.answers) r._bind(owned);
+    for (const r of d.authorities) r._bind(owned);
+    for (const r of d.additionals) r._bind(owned);
   }
+}
+
+/** A message's questions and records, once decoded. */
+class DecodedMessage {
+  readonly queries: DnsQuestion[] = [];
+  readonly answers: DnsRecord[] = [];
+  readonly authorities: DnsRecord[] = [];
+  readonly additionals: DnsRecord[] = [];
+  buf: Buffer = EMPTY;
 }
 
 export interface DnsEveOptions {
@@ -724,8 +778,11 @@ function groupAnswers(answers: DnsRecord[]): Record<string, unknown[]> | undefin
 }
 
 // ---------------------------------------------------------------------------------------------
-// Message parser. One instance, reused: decoded bytes go to a growable scratch buffer that is
-// copied once per message into the buffer the message owns.
+// Message parser. Two instances, reused. PARSER checks each message as it arrives: it walks
+// every name and record, raising the events, without decoding or allocating anything.
+// BUILDER decodes a kept message when its contents are first asked for, with the same walk:
+// decoded bytes go to a growable scratch buffer that is copied once per message into the
+// buffer the message owns.
 // ---------------------------------------------------------------------------------------------
 
 /** Small copies by hand: Buffer#copy costs more than a 63-byte label loop. */
@@ -737,14 +794,26 @@ function copyBytes(src: Buffer, from: number, dst: Buffer, to: number, len: numb
   for (let i = 0; i < len; i++) dst[to + i] = src[from + i]!;
 }
 
+/** Kept copies of small messages are cut from 8 KiB slabs (the size of Node's Buffer pool). */
+const RAW_SLAB_SIZE = 8192;
+const RAW_SLAB_MAX = 1024;
+let rawSlab: Buffer = EMPTY;
+let rawSlabUsed = RAW_SLAB_SIZE; // no slab yet
+
 /** Segments [start, pointer] a name went through, for telling a loop from a forward pointer. */
 const SEGMENTS = new Int32Array(2 * DNS_MAX_POINTER_JUMPS);
 
 class MessageParser {
-  private scratch = Buffer.allocUnsafe(4096);
+  private scratch: Buffer = EMPTY;
   private used = 0;
   /** EV_* bits raised by the last parse(). */
   events = 0;
+  /** Section outcomes of the last parse() (see DnsMessage). */
+  capped = false;
+  invalidAuthorities = false;
+  invalidAdditionals = false;
+  /** Decoding into a message (names and RDATA copied, objects made), or only checking. */
+  private build = false;
   // Result of readName().
   private nOff = 0;
   private nLen = 0;
@@ -752,12 +821,13 @@ class MessageParser {
 
   private reserve(n: number): void {
     if (this.used + n <= this.scratch.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.scratch.length * 2, this.used + n));
+    const next = Buffer.allocUnsafe(Math.max(this.scratch.length * 2, this.used + n, 4096));
     this.scratch.copy(next, 0, 0, this.used);
     this.scratch = next;
   }
 
   private copyRaw(buf: Buffer, start: number, end: number): number {
+    if (!this.build) return 0;
     const len = end - start;
     this.reserve(len);
     const off = this.used;
@@ -843,7 +913,7 @@ class MessageParser {
         truncated = true;
         this.events |= EV_NAME_TOO_LONG;
       }
-      if (!truncated) {
+      if (!truncated && this.build) {
         this.reserve(len + 1);
         if (this.used > start) this.scratch[this.used++] = 0x2e; // '.'
         copyBytes(buf, p + 1, this.scratch, this.used, len);
@@ -857,21 +927,27 @@ class MessageParser {
     return after >= 0 ? after : p;
   }
 
-  /** Parse one message [ms, me); null when its header, questions or answers are unusable. */
-  parse(buf: Buffer, ms: number, me: number): DnsMessage | null {
+  /**
+   * Walk one message [ms, me). With `m`, decode it into `m` (its lists must be empty);
+   * without, only check it (events, section outcomes). False when its header, questions or
+   * answers are unusable.
+   */
+  parse(buf: Buffer, ms: number, me: number, m: DnsMessage | null): boolean {
     this.events = 0;
     this.used = 0;
+    this.capped = false;
+    this.invalidAuthorities = false;
+    this.invalidAdditionals = false;
+    this.build = m !== null;
     if (me - ms < DNS_HEADER_LEN) {
       this.events |= EV_MALFORMED;
-      return null;
+      return false;
     }
-    const id = (buf[ms]! << 8) | buf[ms + 1]!;
     const flags = (buf[ms + 2]! << 8) | buf[ms + 3]!;
     const qd = (buf[ms + 4]! << 8) | buf[ms + 5]!;
     const an = (buf[ms + 6]! << 8) | buf[ms + 7]!;
     const ns = (buf[ms + 8]! << 8) | buf[ms + 9]!;
     const ar = (buf[ms + 10]! << 8) | buf[ms + 11]!;
-    const m = new DnsMessage(id, flags);
     if (((flags >> 11) & 0xf) >= 7) this.events |= EV_INVALID_OPCODE;
     if ((flags & 0x0040) !== 0) this.events |= EV_Z_FLAG;
 
@@ -881,57 +957,56 @@ class MessageParser {
       const np = this.readName(buf, ms, me, p, me);
       if (np < 0 || np + 4 > me) {
         this.events |= EV_MALFORMED;
-        return null;
+        return false;
       }
-      const q = new DnsQuestion((buf[np]! << 8) | buf[np + 1]!, (buf[np + 2]! << 8) | buf[np + 3]!);
-      q._nOff = this.nOff;
-      q._nLen = this.nLen;
-      q.nameTruncated = this.nTrunc;
-      m.queries.push(q);
+      if (m !== null) {
+        const q = new DnsQuestion((buf[np]! << 8) | buf[np + 1]!, (buf[np + 2]! << 8) | buf[np + 3]!);
+        q._nOff = this.nOff;
+        q._nLen = this.nLen;
+        q.nameTruncated = this.nTrunc;
+        m.queries.push(q);
+      }
       p = np + 4;
     }
-    if (qd > DNS_MAX_RECORDS) m.capped = true;
-    if (!m.capped) {
-      p = this.records(buf, ms, me, p, an, m.answers, m);
+    if (qd > DNS_MAX_RECORDS) this.capped = true;
+    if (!this.capped) {
+      p = this.records(buf, ms, me, p, an, m === null ? null : m.answers);
       if (p < 0) {
         this.events |= EV_MALFORMED;
-        return null;
+        return false;
       }
     }
-    if (!m.capped) {
-      p = this.records(buf, ms, me, p, ns, m.authorities, m);
+    if (!this.capped) {
+      p = this.records(buf, ms, me, p, ns, m === null ? null : m.authorities);
       if (p < 0) {
-        m.invalidAuthorities = true;
+        this.invalidAuthorities = true;
         this.events |= EV_INVALID_AUTHORITIES;
       }
     }
-    if (!m.capped && p >= 0) {
-      p = this.records(buf, ms, me, p, ar, m.additionals, m);
+    if (!this.capped && p >= 0) {
+      p = this.records(buf, ms, me, p, ar, m === null ? null : m.additionals);
       if (p < 0) {
-        m.invalidAdditionals = true;
+        this.invalidAdditionals = true;
         this.events |= EV_INVALID_ADDITIONALS;
       }
     }
-    if (this.used > 0) {
-      const owned = Buffer.allocUnsafe(this.used);
-      this.scratch.copy(owned, 0, 0, this.used);
-      m._bind(owned);
-    } else {
-      m._bind(EMPTY);
+    if (m !== null) {
+      m.capped = this.capped;
+      m.invalidAuthorities = this.invalidAuthorities;
+      m.invalidAdditionals = this.invalidAdditionals;
+      if (this.used > 0) {
+        const owned = Buffer.allocUnsafe(this.used);
+        this.scratch.copy(owned, 0, 0, this.used);
+        m._bind(owned);
+      } else {
+        m._bind(EMPTY);
+      }
     }
-    return m;
+    return true;
   }
 
-  /** `count` RRs from `p` into `out`; the position after them, or -1 when one is cut short. */
-  private records(
-    buf: Buffer,
-    ms: number,
-    me: number,
-    p: number,
-    count: number,
-    out: DnsRecord[],
-    m: DnsMessage,
-  ): number {
+  /** `count` RRs from `p` (into `out` when decoding); the position after them, or -1 when one is cut short. */
+  private records(buf: Buffer, ms: number, me: number, p: number, count: number, out: DnsRecord[] | null): number {
     const n = Math.min(count, DNS_MAX_RECORDS);
     for (let i = 0; i < n; i++) {
       // A record cut short fails its whole section: the caller names that, not the name parser.
@@ -945,8 +1020,6 @@ class MessageParser {
       const nLen = this.nLen;
       const nTrunc = this.nTrunc;
       const type = (buf[np]! << 8) | buf[np + 1]!;
-      const cls = (buf[np + 2]! << 8) | buf[np + 3]!;
-      const ttl = buf.readUInt32BE(np + 4);
       const rdlen = (buf[np + 8]! << 8) | buf[np + 9]!;
       const rs = np + 10;
       const re = rs + rdlen;
@@ -954,30 +1027,40 @@ class MessageParser {
         this.events = ev0;
         return -1;
       }
-      const r = new DnsRecord(type, cls, ttl, rdlen);
-      r._nOff = nOff;
-      r._nLen = nLen;
-      r.nameTruncated = nTrunc;
-      this.rdata(buf, ms, me, rs, re, r);
-      out.push(r);
+      let r: DnsRecord | null = null;
+      if (out !== null) {
+        const cls = (buf[np + 2]! << 8) | buf[np + 3]!;
+        const ttl = buf.readUInt32BE(np + 4);
+        r = new DnsRecord(type, cls, ttl, rdlen);
+        r._nOff = nOff;
+        r._nLen = nLen;
+        r.nameTruncated = nTrunc;
+      }
+      this.rdata(buf, ms, me, rs, re, type, r);
+      if (r !== null) out!.push(r);
       p = re;
     }
-    if (count > DNS_MAX_RECORDS) m.capped = true;
+    if (count > DNS_MAX_RECORDS) this.capped = true;
     return p;
   }
 
-  /** Decode RDATA [rs, re) by type. Its length is known, so a bad RDATA spoils only itself. */
-  private rdata(buf: Buffer, ms: number, me: number, rs: number, re: number, r: DnsRecord): void {
+  /**
+   * RDATA [rs, re) of a record of `type`, decoded into `r` (null: only checked). Its length is
+   * known, so a bad RDATA spoils only itself.
+   */
+  private rdata(buf: Buffer, ms: number, me: number, rs: number, re: number, type: number, r: DnsRecord | null): void {
     const len = re - rs;
-    switch (r.type) {
+    switch (type) {
       case DNS_TYPE_A:
       case DNS_TYPE_AAAA:
-        if (len !== (r.type === DNS_TYPE_A ? 4 : 16)) {
+        if (len !== (type === DNS_TYPE_A ? 4 : 16)) {
           this.badRdata(r);
           return;
         }
-        r._rOff = this.copyRaw(buf, rs, re);
-        r._rLen = len;
+        if (r !== null) {
+          r._rOff = this.copyRaw(buf, rs, re);
+          r._rLen = len;
+        }
         return;
       case DNS_TYPE_NS:
       case DNS_TYPE_CNAME:
@@ -990,7 +1073,7 @@ class MessageParser {
           this.badRdata(r);
           return;
         }
-        r.preference = (buf[rs]! << 8) | buf[rs + 1]!;
+        if (r !== null) r.preference = (buf[rs]! << 8) | buf[rs + 1]!;
         this.rdataName(buf, ms, me, rs + 2, re, r);
         return;
       case DNS_TYPE_SRV:
@@ -998,11 +1081,13 @@ class MessageParser {
           this.badRdata(r);
           return;
         }
-        r.srv = {
-          priority: (buf[rs]! << 8) | buf[rs + 1]!,
-          weight: (buf[rs + 2]! << 8) | buf[rs + 3]!,
-          port: (buf[rs + 4]! << 8) | buf[rs + 5]!,
-        };
+        if (r !== null) {
+          r.srv = {
+            priority: (buf[rs]! << 8) | buf[rs + 1]!,
+            weight: (buf[rs + 2]! << 8) | buf[rs + 3]!,
+            port: (buf[rs + 4]! << 8) | buf[rs + 5]!,
+          };
+        }
         this.rdataName(buf, ms, me, rs + 6, re, r);
         return;
       case DNS_TYPE_SOA: {
@@ -1019,23 +1104,25 @@ class MessageParser {
           this.badRdata(r);
           return;
         }
-        r.soa = {
-          mname: EMPTY,
-          rname: EMPTY,
-          mnameTruncated: mTrunc,
-          rnameTruncated: this.nTrunc,
-          serial: buf.readUInt32BE(p2),
-          refresh: buf.readUInt32BE(p2 + 4),
-          retry: buf.readUInt32BE(p2 + 8),
-          expire: buf.readUInt32BE(p2 + 12),
-          minimum: buf.readUInt32BE(p2 + 16),
-        };
-        r._parts = [mOff, mLen, this.nOff, this.nLen];
+        if (r !== null) {
+          r.soa = {
+            mname: EMPTY,
+            rname: EMPTY,
+            mnameTruncated: mTrunc,
+            rnameTruncated: this.nTrunc,
+            serial: buf.readUInt32BE(p2),
+            refresh: buf.readUInt32BE(p2 + 4),
+            retry: buf.readUInt32BE(p2 + 8),
+            expire: buf.readUInt32BE(p2 + 12),
+            minimum: buf.readUInt32BE(p2 + 16),
+          };
+          r._parts = [mOff, mLen, this.nOff, this.nLen];
+        }
         return;
       }
       case DNS_TYPE_TXT: {
         // RFC 1035 §3.3.14: one or more <character-string>s (length byte + bytes).
-        const parts: number[] = [];
+        const parts: number[] | null = r === null ? null : [];
         const start = this.used;
         let p = rs;
         while (p < re) {
@@ -1044,18 +1131,22 @@ class MessageParser {
             this.events |= EV_MALFORMED;
             break;
           }
-          parts.push(this.copyRaw(buf, p + 1, p + 1 + l), l);
+          if (parts !== null) parts.push(this.copyRaw(buf, p + 1, p + 1 + l), l);
           p += 1 + l;
         }
-        r.txt = [];
-        r._parts = parts;
-        r._rOff = start;
-        r._rLen = this.used - start;
+        if (r !== null) {
+          r.txt = [];
+          r._parts = parts!;
+          r._rOff = start;
+          r._rLen = this.used - start;
+        }
         return;
       }
       case DNS_TYPE_NULL:
-        r._rOff = this.copyRaw(buf, rs, re);
-        r._rLen = len;
+        if (r !== null) {
+          r._rOff = this.copyRaw(buf, rs, re);
+          r._rLen = len;
+        }
         return;
       case DNS_TYPE_SSHFP:
         // RFC 4255 §3.1: algorithm, fingerprint type, fingerprint.
@@ -1063,26 +1154,32 @@ class MessageParser {
           this.badRdata(r);
           return;
         }
-        r.sshfp = { algo: buf[rs]!, fpType: buf[rs + 1]! };
-        r._rOff = this.copyRaw(buf, rs + 2, re);
-        r._rLen = len - 2;
+        if (r !== null) {
+          r.sshfp = { algo: buf[rs]!, fpType: buf[rs + 1]! };
+          r._rOff = this.copyRaw(buf, rs + 2, re);
+          r._rLen = len - 2;
+        }
         return;
       case DNS_TYPE_OPT: {
         // RFC 6891 §6.1.2: {OPTION-CODE, OPTION-LENGTH, OPTION-DATA}*.
-        const parts: number[] = [];
-        const opts: DnsOpt[] = [];
+        const parts: number[] | null = r === null ? null : [];
+        const opts: DnsOpt[] | null = r === null ? null : [];
         let p = rs;
         while (p + 4 <= re) {
           const code = (buf[p]! << 8) | buf[p + 1]!;
           const l = (buf[p + 2]! << 8) | buf[p + 3]!;
           if (p + 4 + l > re) break;
-          parts.push(this.copyRaw(buf, p + 4, p + 4 + l), l);
-          opts.push({ code, data: EMPTY });
+          if (parts !== null) {
+            parts.push(this.copyRaw(buf, p + 4, p + 4 + l), l);
+            opts!.push({ code, data: EMPTY });
+          }
           p += 4 + l;
         }
         if (p !== re) this.events |= EV_MALFORMED;
-        r.opt = opts;
-        r._parts = parts;
+        if (r !== null) {
+          r.opt = opts!;
+          r._parts = parts!;
+        }
         return;
       }
       default:
@@ -1090,33 +1187,76 @@ class MessageParser {
     }
   }
 
-  private rdataName(buf: Buffer, ms: number, me: number, p: number, re: number, r: DnsRecord): void {
+  private rdataName(buf: Buffer, ms: number, me: number, p: number, re: number, r: DnsRecord | null): void {
     const np = this.readName(buf, ms, me, p, re);
     if (np < 0) {
       this.badRdata(r);
       return;
     }
-    r._rOff = this.nOff;
-    r._rLen = this.nLen;
-    r.rdataTruncated = this.nTrunc;
+    if (r !== null) {
+      r._rOff = this.nOff;
+      r._rLen = this.nLen;
+      r.rdataTruncated = this.nTrunc;
+    }
   }
 
-  private badRdata(r: DnsRecord): void {
-    r.rdataMalformed = true;
-    r.soa = undefined;
-    r.srv = undefined;
-    r.sshfp = undefined;
-    r._parts = undefined;
-    r._rLen = 0;
+  private badRdata(r: DnsRecord | null): void {
+    if (r !== null) {
+      r.rdataMalformed = true;
+      r.soa = undefined;
+      r.srv = undefined;
+      r.sshfp = undefined;
+      r._parts = undefined;
+      r._rLen = 0;
+    }
     this.events |= EV_MALFORMED;
+  }
+
+  /**
+   * Check one message [start, end) and, when usable, keep a copy of it as a DnsMessage
+   * (decoded on first use); null when unusable. `events` has what the check raised.
+   */
+  message(buf: Buffer, start: number, end: number): DnsMessage | null {
+    if (!this.parse(buf, start, end, null)) return null;
+    const len = end - start;
+    let raw: Buffer;
+    let rawOff = 0;
+    if (len > RAW_SLAB_MAX) {
+      raw = Buffer.allocUnsafe(len);
+    } else {
+      // Small messages share a slab, as Buffer.allocUnsafe shares its pool, without a
+      // Buffer object each.
+      if (rawSlabUsed + len > RAW_SLAB_SIZE) {
+        rawSlab = Buffer.allocUnsafeSlow(RAW_SLAB_SIZE);
+        rawSlabUsed = 0;
+      }
+      raw = rawSlab;
+      rawOff = rawSlabUsed;
+      rawSlabUsed += len;
+    }
+    copyBytes(buf, start, raw, rawOff, len);
+    const m = new DnsMessage(
+      (buf[start]! << 8) | buf[start + 1]!,
+      (buf[start + 2]! << 8) | buf[start + 3]!,
+      raw,
+      rawOff,
+      len,
+    );
+    m.capped = this.capped;
+    m.invalidAuthorities = this.invalidAuthorities;
+    m.invalidAdditionals = this.invalidAdditionals;
+    return m;
   }
 }
 
+/** Checks messages as they arrive. */
 const PARSER = new MessageParser();
+/** Decodes kept messages on first use (separate, so a decode never clobbers PARSER's results). */
+const BUILDER = new MessageParser();
 
 /** Parse one DNS message [start, end) outside of a flow (tests, tools). `events` gets the anomaly names. */
 export function parseDnsMessage(buf: Buffer, start: number, end: number, events?: string[]): DnsMessage | null {
-  const m = PARSER.parse(buf, start, end);
+  const m = PARSER.message(buf, start, end);
   if (events) for (const [bit, name] of EVENT_BITS) if ((PARSER.events & bit) !== 0) events.push(name);
   return m;
 }
@@ -1281,7 +1421,7 @@ class DnsState implements AppParserState {
   }
 
   private message(dir: Direction, buf: Buffer, start: number, end: number): void {
-    const m = PARSER.parse(buf, start, end);
+    const m = PARSER.message(buf, start, end);
     let ev = PARSER.events;
     if (m !== null) {
       if (m.qr && dir === TO_SERVER) ev |= EV_NOT_REQUEST;
@@ -1303,10 +1443,13 @@ class DnsState implements AppParserState {
       return;
     }
     let tx: DnsTx | undefined;
-    for (let i = 0; i < this.open.length; i++) {
-      if (this.open[i]!.request!.id === m.id) {
-        tx = this.open[i]!;
-        this.open.splice(i, 1);
+    const open = this.open;
+    for (let i = 0; i < open.length; i++) {
+      if (open[i]!.request!.id === m.id) {
+        tx = open[i]!;
+        // Remove it in place (splice would allocate the array of what it removed).
+        for (let j = i + 1; j < open.length; j++) open[j - 1] = open[j]!;
+        open.pop();
         break;
       }
     }

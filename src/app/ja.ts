@@ -14,9 +14,28 @@
 // GREASE values (RFC 8701: 0x0a0a, 0x1a1a, ... 0xfafa) are left out everywhere: clients
 // pick them at random, so keeping them would give one client many fingerprints.
 //
-// Pure functions over numbers; the TLS parser calls them once per handshake.
+// Pure functions over numbers; the TLS parser calls them only when a fingerprint is asked
+// for (EVE output, detection), at most once per handshake.
 
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+/**
+ * Hex digest of a string's latin1 bytes. crypto.hash (Node >= 20.12) is a one-shot call
+ * several times cheaper than createHash().update().digest(); it reads strings as UTF-8, which
+ * is the same bytes for ASCII (every fingerprint string), so anything else, or an older Node,
+ * takes the createHash path.
+ */
+const oneShot: ((alg: string, data: string, enc: 'hex') => string) | undefined =
+  typeof crypto.hash === 'function' ? crypto.hash : undefined;
+export function hexDigest(alg: 'md5' | 'sha1' | 'sha256', s: string): string {
+  if (oneShot !== undefined && isAscii(s)) return oneShot(alg, s, 'hex');
+  return crypto.createHash(alg).update(s, 'latin1').digest('hex');
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
 
 /** RFC 8701 GREASE value: both bytes equal and of the form 0x?a. */
 export function isGrease(v: number): boolean {
@@ -46,9 +65,12 @@ export interface ClientHelloPrint {
 
 function joinDecimal(values: readonly number[]): string {
   let s = '';
-  for (const v of values) {
+  let first = true;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     if (isGrease(v)) continue;
-    s = s.length === 0 ? `${v}` : `${s}-${v}`;
+    s += first ? `${v}` : `-${v}`;
+    first = false;
   }
   return s;
 }
@@ -65,7 +87,7 @@ export function ja3sString(version: number, cipher: number, extensions: readonly
 
 /** MD5 hex of a JA3/JA3S string (32 lowercase hex characters). */
 export function ja3Hash(s: string): string {
-  return createHash('md5').update(s, 'latin1').digest('hex');
+  return hexDigest('md5', s);
 }
 
 /** JA4 two-character version code (JA4.md "TLS and DTLS Version"). */
@@ -123,7 +145,14 @@ function twoDigits(n: number): string {
 }
 
 function sha12(s: string): string {
-  return createHash('sha256').update(s, 'latin1').digest('hex').slice(0, 12);
+  return hexDigest('sha256', s).slice(0, 12);
+}
+
+/** Values as 4-hex-digit strings joined by ','. */
+function hexJoin(values: readonly number[]): string {
+  let s = '';
+  for (let i = 0; i < values.length; i++) s += i === 0 ? hex4(values[i]!) : `,${hex4(values[i]!)}`;
+  return s;
 }
 
 /** The three JA4 parts before hashing: a, sorted ciphers, sorted extensions[_sigalgs]. */
@@ -146,13 +175,13 @@ export function ja4Parts(ch: ClientHelloPrint): { a: string; b: string; c: strin
   }
   ciphers.sort((x, y) => x - y);
   exts.sort((x, y) => x - y);
-  const sigs: string[] = [];
-  for (const s of ch.sigAlgs) if (!isGrease(s)) sigs.push(hex4(s));
+  let sigs = '';
+  for (const s of ch.sigAlgs) if (!isGrease(s)) sigs += sigs.length === 0 ? hex4(s) : `,${hex4(s)}`;
 
   const a = `${ch.transport ?? 't'}${ja4Version(version)}${sni ? 'd' : 'i'}${twoDigits(ciphers.length)}${twoDigits(extCount)}${ja4Alpn(ch.firstAlpn)}`;
-  const b = ciphers.map(hex4).join(',');
-  let c = exts.map(hex4).join(',');
-  if (sigs.length > 0) c = `${c}_${sigs.join(',')}`;
+  const b = hexJoin(ciphers);
+  let c = hexJoin(exts);
+  if (sigs.length > 0) c = `${c}_${sigs}`;
   return { a, b, c: exts.length === 0 ? '' : c };
 }
 

@@ -66,23 +66,102 @@ export const SSH_EVENTS: readonly string[] = [
 ];
 
 const SSH_PREFIX = [0x53, 0x53, 0x48, 0x2d]; // "SSH-"
+/** "SSH-" as a big-endian 32-bit word. */
+const SSH_WORD = 0x5353482d;
 
-/** One side's identification and key-exchange fingerprint. Buffers are views of one copy. */
+/**
+ * One side's identification and key-exchange fingerprint. Buffers are views of one copy (the
+ * banner line, the KEXINIT payload), made when first asked for; the HASSH string and hash
+ * too.
+ */
 export class SshSide {
+  /** @internal The identification line (owned copy), and where its dash and space are. */
+  _line: Buffer | undefined = undefined;
+  _dash = 0;
+  _sp = 0;
+  /** @internal protoversion 1.x other than 1.99. */
+  _ssh1 = false;
+  /** @internal A KEXINIT payload (after the message code) whose ten name-lists fit. */
+  _kex: Buffer | undefined = undefined;
+  /** @internal TO_SERVER: the client's KEXINIT (HASSH takes the sender's direction). */
+  _client = false;
+  private _proto: Buffer | undefined = undefined;
+  private _software: Buffer | undefined = undefined;
+  private _comments: Buffer | undefined = undefined;
+  private _hasshString: Buffer | undefined = undefined;
+  private _hassh: Buffer | undefined = undefined;
+  private _kexAlgorithms: Buffer | undefined = undefined;
+  private _hostKeyAlgorithms: Buffer | undefined = undefined;
+
   /** The whole identification line without CR LF. */
-  banner: Buffer | undefined;
+  get banner(): Buffer | undefined {
+    return this._line;
+  }
   /** protoversion, e.g. "2.0" (ssh.proto). */
-  proto: Buffer | undefined;
+  get proto(): Buffer | undefined {
+    if (this._proto === undefined && this._line !== undefined) this._proto = this._line.subarray(4, this._dash);
+    return this._proto;
+  }
   /** softwareversion, e.g. "OpenSSH_8.9p1" (ssh.software). */
-  software: Buffer | undefined;
+  get software(): Buffer | undefined {
+    if (this._software === undefined && this._line !== undefined) {
+      this._software = this._line.subarray(this._dash + 1, this._sp);
+    }
+    return this._software;
+  }
   /** Text after the first space, if any. */
-  comments: Buffer | undefined;
+  get comments(): Buffer | undefined {
+    const l = this._line;
+    if (this._comments === undefined && l !== undefined && this._sp < l.length) {
+      this._comments = l.subarray(this._sp + 1, l.length);
+    }
+    return this._comments;
+  }
+
+  /** The name-lists of the KEXINIT (views), or null. */
+  private lists(): Buffer[] | null {
+    const k = this._kex;
+    if (k === undefined) return null;
+    const lists: Buffer[] = [];
+    let p = 16;
+    for (let i = 0; i < 10; i++) {
+      const len = k.readUInt32BE(p);
+      p += 4;
+      lists.push(k.subarray(p, p + len));
+      p += len;
+    }
+    return lists;
+  }
+
   /** HASSH string "kex;enc;mac;comp" and its MD5 (hassh / hasshServer). */
-  hasshString: Buffer | undefined;
-  hassh: Buffer | undefined;
+  get hasshString(): Buffer | undefined {
+    if (this._hasshString === undefined) {
+      const l = this.lists();
+      if (l === null) return undefined;
+      // kex, host key, enc c2s, enc s2c, mac c2s, mac s2c, comp c2s, comp s2c, lang c2s, lang s2c.
+      // HASSH takes the sender's own direction (hasshServer: the server-to-client lists).
+      const c = this._client;
+      this._hasshString = Buffer.concat([l[0]!, SEMI, l[c ? 2 : 3]!, SEMI, l[c ? 4 : 5]!, SEMI, l[c ? 6 : 7]!]);
+    }
+    return this._hasshString;
+  }
+  get hassh(): Buffer | undefined {
+    if (this._hassh === undefined) {
+      const s = this.hasshString;
+      if (s === undefined) return undefined;
+      this._hassh = Buffer.from(createHash('md5').update(s).digest('hex'), 'latin1');
+    }
+    return this._hassh;
+  }
   /** KEXINIT lists, kept for detection and debugging. */
-  kexAlgorithms: Buffer | undefined;
-  hostKeyAlgorithms: Buffer | undefined;
+  get kexAlgorithms(): Buffer | undefined {
+    if (this._kexAlgorithms === undefined) this._kexAlgorithms = this.lists()?.[0];
+    return this._kexAlgorithms;
+  }
+  get hostKeyAlgorithms(): Buffer | undefined {
+    if (this._hostKeyAlgorithms === undefined) this._hostKeyAlgorithms = this.lists()?.[1];
+    return this._hostKeyAlgorithms;
+  }
 
   eve(): Record<string, unknown> {
     const o: Record<string, unknown> = {};
@@ -134,20 +213,30 @@ const PH_DONE = 2;
 
 class SshDir {
   phase = PH_BANNER;
-  /** The current line (banner candidate); bytes past MAX_BANNER_LINE are counted, not kept. */
-  readonly line = Buffer.alloc(MAX_BANNER_LINE);
+  /**
+   * The current line (banner candidate) when it spans parse calls; bytes past
+   * MAX_BANNER_LINE are counted, not kept. Allocated on first need: a line that ends in the
+   * bytes it started in is read where it is.
+   */
+  line: Buffer | null = null;
+  /** Where the current line starts in the bytes being parsed; -1 when it is held in `line`. */
+  lineStart = -1;
   lineLen = 0;
+  /** The line's first four bytes, big-endian (for the "SSH-" test). */
+  first4 = 0;
   /** Bytes of lines before the banner (server only). */
   preBytes = 0;
   /** Long banner already reported; waiting for its end of line. */
   longBanner = false;
-  // packet framing
-  readonly hdr = Buffer.alloc(6);
+  // packet framing: packet_length, padding_length, message code
   hdrLen = 0;
+  pktLen = 0;
+  padLen = 0;
+  msg = 0;
   remain = 0;
+  /** KEXINIT payload being collected (padding left out). */
   kex: Buffer | null = null;
   kexFill = 0;
-  kexPad = 0;
   /** Last byte of the current line (to drop a CR before LF). */
   last = 0;
 }
@@ -179,6 +268,7 @@ class SshState implements AppParserState {
     if (event !== undefined) this.sink.anomaly(this.flow, 'ssh', event);
     d.phase = PH_DONE;
     d.kex = null;
+    d.line = null;
   }
 
   parse(dir: Direction, buf: Buffer, off: number, end: number): void {
@@ -203,26 +293,34 @@ class SshState implements AppParserState {
   }
 
   end(): void {
-    for (const d of this.dirs) d.kex = null;
+    for (const d of this.dirs) {
+      d.kex = null;
+      d.line = null;
+    }
     if (this.tx !== undefined) this.progress(TX_REQUEST_DONE | TX_RESPONSE_DONE, TO_CLIENT);
   }
 
   // --- identification line ---
 
   private bannerData(dir: Direction, d: SshDir, buf: Buffer, off: number, end: number): number {
+    // A line that started in earlier bytes is held in d.line; a new one is read in place.
+    if (d.lineLen === 0) d.lineStart = off;
     while (off < end) {
       const c = buf[off++]!;
       if (c === 0x0a) {
-        this.lineDone(dir, d, false);
+        this.lineDone(dir, d, false, buf);
         return off;
       }
-      if (d.lineLen < MAX_BANNER_LINE) d.line[d.lineLen] = c;
+      if (d.lineStart < 0 && d.lineLen < MAX_BANNER_LINE) d.line![d.lineLen] = c;
       d.lineLen++;
       d.last = c;
-      // The client's first line must be its banner: catch anything else at once.
-      if (dir === TO_SERVER && d.lineLen <= 4 && c !== SSH_PREFIX[d.lineLen - 1]) {
-        this.stop(d, EVENT_INVALID_BANNER);
-        return end;
+      if (d.lineLen <= 4) {
+        d.first4 = (d.first4 << 8) | c;
+        // The client's first line must be its banner: catch anything else at once.
+        if (dir === TO_SERVER && c !== SSH_PREFIX[d.lineLen - 1]) {
+          this.stop(d, EVENT_INVALID_BANNER);
+          return end;
+        }
       }
       // 255 bytes or more without LF: longer than RFC 4253 allows, whatever comes next.
       if (d.lineLen >= MAX_BANNER_LINE && !d.longBanner && startsWithSsh(d)) {
@@ -232,7 +330,7 @@ class SshState implements AppParserState {
       if (d.preBytes + d.lineLen > MAX_PRE_BANNER_BYTES) {
         // No end of line in sight: keep what a banner we have, and give up on the framing.
         if (startsWithSsh(d)) {
-          this.lineDone(dir, d, true);
+          this.lineDone(dir, d, true, buf);
           this.stop(d, undefined);
         } else {
           this.stop(d, EVENT_INVALID_BANNER);
@@ -240,14 +338,26 @@ class SshState implements AppParserState {
         return end;
       }
     }
+    // The line goes on in later bytes: keep what of it a banner can use.
+    if (d.lineStart >= 0 && d.lineLen > 0) {
+      if (d.line === null) d.line = Buffer.allocUnsafe(MAX_BANNER_LINE);
+      const n = Math.min(d.lineLen, MAX_BANNER_LINE);
+      buf.copy(d.line, 0, d.lineStart, d.lineStart + n);
+      d.lineStart = -1;
+    }
     return off;
   }
 
-  private lineDone(dir: Direction, d: SshDir, cut: boolean): void {
+  /** The current line ended (LF, or `cut` short); its bytes are in `buf` at lineStart, or in d.line. */
+  private lineDone(dir: Direction, d: SshDir, cut: boolean, buf: Buffer): void {
     const len = d.lineLen;
+    const ssh = startsWithSsh(d, len);
     d.lineLen = 0;
+    d.first4 = 0;
+    const src = d.lineStart >= 0 ? buf : d.line!;
+    const s0 = d.lineStart >= 0 ? d.lineStart : 0;
     const contentLen = len - (!cut && d.last === 0x0d ? 1 : 0);
-    if (!startsWithSsh(d, len)) {
+    if (!ssh) {
       // RFC 4253 4.2: only the server may send other lines before its banner.
       if (dir === TO_SERVER) {
         this.stop(d, EVENT_INVALID_BANNER);
@@ -264,7 +374,7 @@ class SshState implements AppParserState {
     // "SSH-" protoversion "-" softwareversion [SP comments]
     let dash = -1;
     for (let i = 4; i < n; i++) {
-      if (d.line[i] === 0x2d) {
+      if (src[s0 + i] === 0x2d) {
         dash = i;
         break;
       }
@@ -273,7 +383,9 @@ class SshState implements AppParserState {
       this.stop(d, EVENT_INVALID_BANNER);
       return;
     }
-    const copy = Buffer.from(d.line.subarray(0, n)); // the one copy the transaction owns
+    const copy = Buffer.allocUnsafe(n); // the one copy the transaction owns
+    src.copy(copy, 0, s0, s0 + n);
+    d.line = null;
     let sp = n;
     for (let i = dash + 1; i < n; i++) {
       if (copy[i] === 0x20) {
@@ -283,10 +395,10 @@ class SshState implements AppParserState {
     }
     const tx = this.ensureTx();
     const side = tx.side(dir);
-    side.banner = copy;
-    side.proto = copy.subarray(4, dash);
-    side.software = copy.subarray(dash + 1, sp);
-    side.comments = sp < n ? copy.subarray(sp + 1, n) : undefined;
+    side._line = copy;
+    side._dash = dash;
+    side._sp = sp;
+    side._ssh1 = isSsh1(copy, dash);
     d.phase = PH_PACKETS;
     this.progress(dir === TO_SERVER ? TX_REQUEST_HEADERS : TX_RESPONSE_HEADERS, dir);
     if (tx.client.banner !== undefined && tx.server.banner !== undefined) {
@@ -299,28 +411,47 @@ class SshState implements AppParserState {
   private packetData(dir: Direction, d: SshDir, buf: Buffer, off: number, end: number): number {
     const tx = this.tx;
     // SSH 1.x (protoversion "1.x" other than "1.99") frames packets differently: stop.
-    if (tx === undefined || isSsh1(tx.client.proto) || isSsh1(tx.server.proto)) {
+    if (tx === undefined || tx.client._ssh1 || tx.server._ssh1) {
       this.stop(d, undefined);
       return end;
     }
     if (d.remain > 0) {
       let n = end - off;
       if (n > d.remain) n = d.remain;
-      if (d.kex !== null) {
-        buf.copy(d.kex, d.kexFill, off, off + n);
-        d.kexFill += n;
+      const kex = d.kex;
+      if (kex !== null) {
+        // The payload is kept; the padding after it is not.
+        const k = Math.min(n, kex.length - d.kexFill);
+        if (k > 0) {
+          buf.copy(kex, d.kexFill, off, off + k);
+          d.kexFill += k;
+        }
       }
       d.remain -= n;
       off += n;
       if (d.remain === 0) this.packetDone(dir, d);
       return off;
     }
-    while (d.hdrLen < 6 && off < end) d.hdr[d.hdrLen++] = buf[off++]!;
-    if (d.hdrLen < 6) return off;
-    d.hdrLen = 0;
-    const pktLen = d.hdr.readUInt32BE(0);
-    const padLen = d.hdr[4]!;
-    const msg = d.hdr[5]!;
+    if (d.hdrLen === 0 && end - off >= 6) {
+      d.pktLen = buf.readUInt32BE(off);
+      d.padLen = buf[off + 4]!;
+      d.msg = buf[off + 5]!;
+      off += 6;
+    } else {
+      while (d.hdrLen < 6 && off < end) {
+        const b = buf[off++]!;
+        const i = d.hdrLen++;
+        if (i === 0) d.pktLen = b;
+        else if (i < 4) d.pktLen = d.pktLen * 256 + b;
+        else if (i === 4) d.padLen = b;
+        else d.msg = b;
+      }
+      if (d.hdrLen < 6) return off;
+      d.hdrLen = 0;
+    }
+    const pktLen = d.pktLen;
+    const padLen = d.padLen;
+    const msg = d.msg;
     // packet_length covers padding_length, payload and padding: at least the two bytes
     // read with it, and the padding must fit (RFC 4253 6).
     if (pktLen < 2 || pktLen > MAX_PACKET_LEN || padLen + 2 > pktLen) {
@@ -333,15 +464,14 @@ class SshState implements AppParserState {
       return end;
     }
     d.remain = pktLen - 2;
-    if (msg === SSH_MSG_KEXINIT && tx.side(dir).hassh === undefined) {
+    if (msg === SSH_MSG_KEXINIT && tx.side(dir)._kex === undefined) {
       // Buffer the payload after the message code; the padding is skipped.
       const payloadLen = pktLen - 2 - padLen;
       if (payloadLen > MAX_KEXINIT) {
         this.sink.anomaly(this.flow, 'ssh', EVENT_LONG_KEX_RECORD);
       } else {
-        d.kex = Buffer.allocUnsafe(pktLen - 2);
+        d.kex = Buffer.allocUnsafe(payloadLen);
         d.kexFill = 0;
-        d.kexPad = padLen;
       }
     }
     if (d.remain === 0) this.packetDone(dir, d);
@@ -351,48 +481,41 @@ class SshState implements AppParserState {
   private packetDone(dir: Direction, d: SshDir): void {
     const kex = d.kex;
     d.kex = null;
-    if (kex !== null) this.onKexinit(dir, kex.subarray(0, kex.length - d.kexPad));
+    if (kex !== null) this.onKexinit(dir, kex);
   }
 
-  /** RFC 4253 7.1: cookie(16), ten name-lists, first_kex_packet_follows, reserved. */
+  /**
+   * RFC 4253 7.1: cookie(16), ten name-lists, first_kex_packet_follows, reserved. The lists
+   * are checked now and read (HASSH, algorithms) when asked for.
+   */
   private onKexinit(dir: Direction, k: Buffer): void {
     const side = this.tx?.side(dir);
     if (side === undefined) return;
     let p = 16;
-    const lists: Buffer[] = [];
     for (let i = 0; i < 10; i++) {
       if (p + 4 > k.length || k.readUInt32BE(p) > k.length - p - 4) {
         this.sink.anomaly(this.flow, 'ssh', EVENT_INVALID_RECORD);
         return;
       }
-      const len = k.readUInt32BE(p);
-      p += 4;
-      lists.push(k.subarray(p, p + len));
-      p += len;
+      p += 4 + k.readUInt32BE(p);
     }
-    // kex, host key, enc c2s, enc s2c, mac c2s, mac s2c, comp c2s, comp s2c, lang c2s, lang s2c.
-    // HASSH takes the sender's own direction (hasshServer: the server-to-client lists).
-    const c = dir === TO_SERVER;
-    const s = Buffer.concat([lists[0]!, SEMI, lists[c ? 2 : 3]!, SEMI, lists[c ? 4 : 5]!, SEMI, lists[c ? 6 : 7]!]);
-    side.kexAlgorithms = lists[0];
-    side.hostKeyAlgorithms = lists[1];
-    side.hasshString = s;
-    side.hassh = Buffer.from(createHash('md5').update(s).digest('hex'), 'latin1');
+    side._kex = k;
+    side._client = dir === TO_SERVER;
   }
 }
 
 /** The line collected so far (`len` bytes) starts with "SSH-". */
 function startsWithSsh(d: SshDir, len = d.lineLen): boolean {
-  const l = d.line;
-  return len >= 4 && l[0] === 0x53 && l[1] === 0x53 && l[2] === 0x48 && l[3] === 0x2d;
+  return len >= 4 && d.first4 === SSH_WORD;
 }
 
 const SEMI = Buffer.from(';');
 
-/** SSH protocol 1 (not 1.99, which announces 2.0 compatibility). */
-function isSsh1(proto: Buffer | undefined): boolean {
-  if (proto === undefined || proto.length < 2 || proto[0] !== 0x31 || proto[1] !== 0x2e) return false;
-  return !(proto.length === 4 && proto[2] === 0x39 && proto[3] === 0x39);
+/** SSH protocol 1 (not 1.99, which announces 2.0 compatibility): the protoversion line[4, dash). */
+function isSsh1(line: Buffer, dash: number): boolean {
+  const n = dash - 4;
+  if (n < 2 || line[4] !== 0x31 || line[5] !== 0x2e) return false;
+  return !(n === 4 && line[6] === 0x39 && line[7] === 0x39);
 }
 
 /** "SSH-" at the start of either direction. */

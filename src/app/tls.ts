@@ -23,7 +23,7 @@
 // signature algorithms, ALPN, supported_versions), ServerHello, and the Certificate
 // message while it is in clear (TLS <= 1.2). From the first certificate of the chain we
 // take subject/issuer/serial/validity/SHA-1 fingerprint/SANs via node:crypto's
-// X509Certificate, once per certificate. ChangeCipherSpec, alerts, heartbeats and
+// X509Certificate, once per certificate, when they are first asked for. ChangeCipherSpec, alerts, heartbeats and
 // application data are walked record by record (counted, checked, not decrypted); after a
 // TLS 1.3 ServerHello everything else of the handshake is encrypted.
 //
@@ -35,7 +35,7 @@
 // tls.invalid_record_type. A direction whose record framing is lost stops being parsed.
 
 import { createHash, X509Certificate } from 'node:crypto';
-import { isGrease, ja3Hash, ja3String, ja3sString, ja4 } from './ja.js';
+import { type ClientHelloPrint, isGrease, ja3Hash, ja3String, ja3sString, ja4 } from './ja.js';
 import {
   type AppParser,
   type AppParserState,
@@ -273,24 +273,101 @@ function sanList(san: string | undefined): string[] {
   return out;
 }
 
-/** What the parser keeps of one peer's certificate chain; text fields are Buffers for detection. */
+/**
+ * What the parser keeps of one peer's certificate chain; text fields are Buffers for detection.
+ *
+ * The leaf is checked with X509Certificate when the chain arrives (OpenSSL's verdict decides
+ * the tls.invalid_certificate anomaly, at that moment); its fields are read from the decoded
+ * certificate, and its SHA-1 fingerprint computed, only when first asked for (then kept).
+ */
 export class TlsCert {
   /** Every certificate of the chain (DER), leaf first: views into the Certificate message. */
   readonly chain: Buffer[];
-  /** Leaf certificate fields (undefined when it did not decode). */
-  subject: Buffer | undefined;
-  issuer: Buffer | undefined;
-  /** "00:A1:B2:..." (upper-case hex, colon separated) as Suricata prints it. */
-  serial: Buffer | undefined;
-  /** SHA-1 of the leaf DER, "a1:b2:..." (lower-case hex, colon separated). */
-  fingerprint: Buffer | undefined;
-  /** Validity, epoch seconds (NaN when unknown). */
-  notBefore = Number.NaN;
-  notAfter = Number.NaN;
-  subjectAltNames: string[] = [];
+  /** The decoded leaf; null when there is none or it did not decode. */
+  private x509: X509Certificate | null = null;
+  private decoded = false;
+  private _subject: Buffer | undefined = undefined;
+  private _issuer: Buffer | undefined = undefined;
+  private _serial: Buffer | undefined = undefined;
+  private _fingerprint: Buffer | undefined = undefined;
+  private _notBefore = Number.NaN;
+  private _notAfter = Number.NaN;
+  private _sans: string[] | undefined = undefined;
 
   constructor(chain: Buffer[]) {
     this.chain = chain;
+  }
+
+  /**
+   * @internal Decode the leaf (there must be one). X509Certificate throws on bad DER: the
+   * error is caught here (once per certificate, not per packet); false means
+   * tls.invalid_certificate.
+   */
+  _check(): boolean {
+    const der = this.chain[0]!;
+    // A DER certificate is a SEQUENCE; X509Certificate would also accept PEM text.
+    if (der[0] !== 0x30) return false;
+    try {
+      this.x509 = new X509Certificate(der);
+    } catch {
+      return false;
+    }
+    return true;
+  }
+
+  /** Read the leaf's fields out of the decoded certificate, once. */
+  private decode(): void {
+    if (this.decoded) return;
+    this.decoded = true;
+    const x = this.x509;
+    if (x === null) return;
+    const der = this.chain[0]!;
+    const subject = dnString(x.subject);
+    const issuer = dnString(x.issuer);
+    if (subject !== undefined) this._subject = Buffer.from(subject, 'utf8');
+    if (issuer !== undefined) this._issuer = Buffer.from(issuer, 'utf8');
+    const raw = derSerial(der);
+    if (raw !== undefined) this._serial = Buffer.from(colonHex(raw, true), 'latin1');
+    else if (x.serialNumber) this._serial = Buffer.from(colonHex(Buffer.from(x.serialNumber, 'hex'), true), 'latin1');
+    this._notBefore = parseOpensslTime(x.validFrom);
+    this._notAfter = parseOpensslTime(x.validTo);
+    this._sans = sanList(x.subjectAltName);
+  }
+
+  /** Leaf certificate fields (undefined when it did not decode). */
+  get subject(): Buffer | undefined {
+    this.decode();
+    return this._subject;
+  }
+  get issuer(): Buffer | undefined {
+    this.decode();
+    return this._issuer;
+  }
+  /** "00:A1:B2:..." (upper-case hex, colon separated) as Suricata prints it. */
+  get serial(): Buffer | undefined {
+    this.decode();
+    return this._serial;
+  }
+  /** SHA-1 of the leaf DER, "a1:b2:..." (lower-case hex, colon separated); also for a leaf that did not decode. */
+  get fingerprint(): Buffer | undefined {
+    if (this._fingerprint === undefined && this.chain.length > 0) {
+      this._fingerprint = Buffer.from(colonHex(createHash('sha1').update(this.chain[0]!).digest(), false), 'latin1');
+    }
+    return this._fingerprint;
+  }
+  /** Validity, epoch seconds (NaN when unknown). */
+  get notBefore(): number {
+    this.decode();
+    return this._notBefore;
+  }
+  get notAfter(): number {
+    this.decode();
+    return this._notAfter;
+  }
+  get subjectAltNames(): string[] {
+    this.decode();
+    if (this._sans === undefined) this._sans = [];
+    return this._sans;
   }
 
   eve(o: Record<string, unknown>): void {
@@ -306,35 +383,14 @@ export class TlsCert {
   }
 }
 
-/**
- * Decode the leaf of a chain. X509Certificate throws on bad DER: the error is caught here
- * (once per certificate, not per packet) and reported as tls.invalid_certificate.
- */
-function decodeLeaf(cert: TlsCert, der: Buffer): boolean {
-  cert.fingerprint = Buffer.from(colonHex(createHash('sha1').update(der).digest(), false), 'latin1');
-  // A DER certificate is a SEQUENCE; X509Certificate would also accept PEM text.
-  if (der[0] !== 0x30) return false;
-  let x: X509Certificate;
-  try {
-    x = new X509Certificate(der);
-  } catch {
-    return false;
-  }
-  const subject = dnString(x.subject);
-  const issuer = dnString(x.issuer);
-  if (subject !== undefined) cert.subject = Buffer.from(subject, 'utf8');
-  if (issuer !== undefined) cert.issuer = Buffer.from(issuer, 'utf8');
-  const raw = derSerial(der);
-  if (raw !== undefined) cert.serial = Buffer.from(colonHex(raw, true), 'latin1');
-  else if (x.serialNumber) cert.serial = Buffer.from(colonHex(Buffer.from(x.serialNumber, 'hex'), true), 'latin1');
-  cert.notBefore = parseOpensslTime(x.validFrom);
-  cert.notAfter = parseOpensslTime(x.validTo);
-  cert.subjectAltNames = sanList(x.subjectAltName);
-  return true;
-}
-
 // ---------------------------------------------------------------------------------------
 // Transaction
+//
+// The parser walks each hello once, for what it must know at once: the anomalies, the
+// versions, the chosen cipher, the session ids and SNI (as offsets), whether the session
+// resumes. The lists (ciphers, extensions, groups, ALPN...) are read by walking the kept
+// message again, with the same code, the first time one of them is asked for; JA3/JA3S/JA4
+// are built and hashed from them then, and kept.
 
 function bufList(list: readonly Buffer[]): string[] {
   return list.map((b) => b.toString('latin1'));
@@ -343,6 +399,32 @@ function bufList(list: readonly Buffer[]): string[] {
 function withoutGrease(list: readonly number[]): number[] {
   return list.filter((v) => !isGrease(v));
 }
+
+/** The lists of a ClientHello (wire order, GREASE included). */
+class ClientLists {
+  readonly supportedVersions: number[] = [];
+  readonly ciphers: number[] = [];
+  readonly compressionMethods: number[] = [];
+  readonly extensions: number[] = [];
+  readonly groups: number[] = [];
+  readonly pointFormats: number[] = [];
+  readonly sigAlgs: number[] = [];
+  readonly alpns: Buffer[] = [];
+}
+
+/** The lists of a ServerHello. */
+class ServerLists {
+  readonly extensions: number[] = [];
+  readonly alpns: Buffer[] = [];
+}
+
+// Fingerprint states.
+/** No fingerprint (no hello parsed whole). */
+const FP_NONE = 0;
+/** From the current lists and fields, on demand. */
+const FP_LAZY = 1;
+/** Fixed: computed before a later hello changed the lists (a HelloRetryRequest and the like). */
+const FP_FIXED = 2;
 
 /** One TLS handshake (one per connection). */
 export class TlsTx implements AppTx {
@@ -353,26 +435,8 @@ export class TlsTx implements AppTx {
   // --- ClientHello ---
   /** ClientHello legacy_version (0 until seen); 0x0002 for an SSL 2.0 CLIENT-HELLO. */
   clientVersion = 0;
-  /** supported_versions offered by the client (wire order, GREASE included). */
-  clientSupportedVersions: number[] = [];
-  clientSessionId: Buffer | undefined;
-  ciphers: number[] = [];
-  compressionMethods: number[] = [];
-  /** Extension types in wire order (GREASE included). */
-  extensions: number[] = [];
-  groups: number[] = [];
-  pointFormats: number[] = [];
-  sigAlgs: number[] = [];
-  /** server_name host_name (tls.sni). */
-  sni: Buffer | undefined;
-  /** ALPN protocols offered by the client. */
-  clientAlpns: Buffer[] = [];
   /** The client presented a session ticket. */
   clientTicket = false;
-  /** ja3.string, ja3.hash (32 hex characters), ja4.hash. */
-  ja3String: Buffer | undefined;
-  ja3Hash: Buffer | undefined;
-  ja4: Buffer | undefined;
 
   // --- ServerHello ---
   /** ServerHello legacy_version (0 until seen). */
@@ -383,20 +447,278 @@ export class TlsTx implements AppTx {
   serverRecordVersion = 0;
   /** Chosen cipher suite (-1 until seen). */
   cipher = -1;
-  serverSessionId: Buffer | undefined;
-  serverExtensions: number[] = [];
-  serverAlpns: Buffer[] = [];
-  ja3sString: Buffer | undefined;
-  ja3sHash: Buffer | undefined;
   helloRetryRequest = false;
   sessionResumed = false;
 
   // --- Certificates ---
-  serverCert: TlsCert | undefined;
-  clientCert: TlsCert | undefined;
+  serverCert: TlsCert | undefined = undefined;
+  clientCert: TlsCert | undefined = undefined;
+
+  // --- kept bytes (views made on first use) ---
+  /** @internal The ClientHello body (or SSL 2.0 CLIENT-HELLO record) the client lists come from. */
+  _ch: Buffer | undefined = undefined;
+  _chV2 = false;
+  private _cLists: ClientLists | undefined = undefined;
+  /** @internal The last ServerHello body: the server lists come from it. */
+  _sh: Buffer | undefined = undefined;
+  private _sLists: ServerLists | undefined = undefined;
+  /** @internal The ServerHello carries pre_shared_key (TLS 1.3 resumption). */
+  _psk = false;
+  private _csidSrc: Buffer | undefined = undefined;
+  private _csidOff = 0;
+  private _csidLen = 0;
+  private _csid: Buffer | undefined = undefined;
+  private _ssidSrc: Buffer | undefined = undefined;
+  private _ssidOff = 0;
+  private _ssidLen = 0;
+  private _ssid: Buffer | undefined = undefined;
+  private _sniSrc: Buffer | undefined = undefined;
+  private _sniOff = 0;
+  private _sniLen = 0;
+  private _sni: Buffer | undefined = undefined;
+  // Fingerprints.
+  private _ja3State = FP_NONE;
+  private _ja3String: Buffer | undefined = undefined;
+  private _ja3Hash: Buffer | undefined = undefined;
+  private _ja4: Buffer | undefined = undefined;
+  private _ja3sState = FP_NONE;
+  private _ja3sString: Buffer | undefined = undefined;
+  private _ja3sHash: Buffer | undefined = undefined;
 
   constructor(id: number) {
     this.id = id;
+  }
+
+  // --- ClientHello fields ---
+
+  /** @internal The client lists, read from the kept ClientHello the first time. */
+  _clientLists(): ClientLists {
+    let l = this._cLists;
+    if (l === undefined) {
+      l = new ClientLists();
+      this._cLists = l;
+      const m = this._ch;
+      this._ch = undefined;
+      if (m !== undefined) {
+        if (this._chV2) sslv2Ciphers(m, l);
+        else walkClientHello(this, m, null, l);
+      }
+    }
+    return l;
+  }
+  /** @internal The client lists if already read (a walk then adds to them), else null. */
+  _clientListsIfRead(): ClientLists | null {
+    return this._cLists ?? null;
+  }
+
+  /** supported_versions offered by the client (wire order, GREASE included). */
+  get clientSupportedVersions(): number[] {
+    return this._clientLists().supportedVersions;
+  }
+  get ciphers(): number[] {
+    return this._clientLists().ciphers;
+  }
+  get compressionMethods(): number[] {
+    return this._clientLists().compressionMethods;
+  }
+  /** Extension types in wire order (GREASE included). */
+  get extensions(): number[] {
+    return this._clientLists().extensions;
+  }
+  get groups(): number[] {
+    return this._clientLists().groups;
+  }
+  get pointFormats(): number[] {
+    return this._clientLists().pointFormats;
+  }
+  get sigAlgs(): number[] {
+    return this._clientLists().sigAlgs;
+  }
+  /** ALPN protocols offered by the client. */
+  get clientAlpns(): Buffer[] {
+    return this._clientLists().alpns;
+  }
+  get clientSessionId(): Buffer | undefined {
+    if (this._csid === undefined && this._csidSrc !== undefined) {
+      this._csid = this._csidSrc.subarray(this._csidOff, this._csidOff + this._csidLen);
+    }
+    return this._csid;
+  }
+  /** server_name host_name (tls.sni). */
+  get sni(): Buffer | undefined {
+    if (this._sni === undefined && this._sniSrc !== undefined) {
+      this._sni = this._sniSrc.subarray(this._sniOff, this._sniOff + this._sniLen);
+    }
+    return this._sni;
+  }
+
+  /** @internal */
+  _setClientSid(src: Buffer, off: number, len: number): void {
+    this._csidSrc = src;
+    this._csidOff = off;
+    this._csidLen = len;
+    this._csid = undefined;
+  }
+  /** @internal */
+  _hasSni(): boolean {
+    return this._sniSrc !== undefined;
+  }
+  /** @internal */
+  _setSni(src: Buffer, off: number, len: number): void {
+    this._sniSrc = src;
+    this._sniOff = off;
+    this._sniLen = len;
+    this._sni = undefined;
+  }
+
+  /**
+   * @internal A ClientHello (TLS or SSL 2.0) is about to be read. A first one is only kept;
+   * after an earlier one (whose legacy_version was 0, or that was too short) the lists are
+   * read now and the new one adds to them, and the fingerprints of the earlier one are fixed.
+   */
+  _beginClientHello(m: Buffer, v2: boolean): void {
+    if (this._ja3State === FP_LAZY) {
+      void this.ja3String;
+      void this.ja4;
+      this._ja3State = FP_FIXED;
+    }
+    if (this._ch !== undefined) this._clientLists();
+    if (this._cLists === undefined) {
+      this._ch = m;
+      this._chV2 = v2;
+    }
+  }
+
+  /** @internal The ClientHello just read was whole: fingerprint it (on demand). */
+  _clientHelloOk(): void {
+    this._ja3State = FP_LAZY;
+    this._ja3String = undefined;
+    this._ja3Hash = undefined;
+    this._ja4 = undefined;
+  }
+
+  private print(): ClientHelloPrint {
+    const l = this._clientLists();
+    return {
+      version: this.clientVersion,
+      ciphers: l.ciphers,
+      extensions: l.extensions,
+      groups: l.groups,
+      pointFormats: l.pointFormats,
+      sigAlgs: l.sigAlgs,
+      supportedVersions: l.supportedVersions,
+      firstAlpn: l.alpns[0],
+    };
+  }
+
+  /** ja3.string, ja3.hash (32 hex characters), ja4.hash; undefined without a whole ClientHello. */
+  get ja3String(): Buffer | undefined {
+    if (this._ja3String === undefined && this._ja3State === FP_LAZY) {
+      this._ja3String = Buffer.from(ja3String(this.print()), 'latin1');
+    }
+    return this._ja3String;
+  }
+  get ja3Hash(): Buffer | undefined {
+    if (this._ja3Hash === undefined && this._ja3State !== FP_NONE) {
+      const s = this.ja3String;
+      if (s !== undefined) this._ja3Hash = Buffer.from(ja3Hash(s.toString('latin1')), 'latin1');
+    }
+    return this._ja3Hash;
+  }
+  get ja4(): Buffer | undefined {
+    if (this._ja4 === undefined && this._ja3State === FP_LAZY) this._ja4 = Buffer.from(ja4(this.print()), 'latin1');
+    return this._ja4;
+  }
+
+  // --- ServerHello fields ---
+
+  private serverLists(): ServerLists {
+    let l = this._sLists;
+    if (l === undefined) {
+      l = new ServerLists();
+      this._sLists = l;
+      if (this._sh !== undefined) walkServerHello(this, this._sh, null, l);
+    }
+    return l;
+  }
+
+  get serverExtensions(): number[] {
+    return this.serverLists().extensions;
+  }
+  get serverAlpns(): Buffer[] {
+    return this.serverLists().alpns;
+  }
+  get serverSessionId(): Buffer | undefined {
+    if (this._ssid === undefined && this._ssidSrc !== undefined) {
+      this._ssid = this._ssidSrc.subarray(this._ssidOff, this._ssidOff + this._ssidLen);
+    }
+    return this._ssid;
+  }
+
+  /** @internal */
+  _setServerSid(src: Buffer, off: number, len: number): void {
+    this._ssidSrc = src;
+    this._ssidOff = off;
+    this._ssidLen = len;
+    this._ssid = undefined;
+  }
+
+  /** @internal The server echoed a non-empty client session id (TLS <= 1.2 resumption). */
+  _sessionIdEchoed(): boolean {
+    const s = this._ssidSrc;
+    const c = this._csidSrc;
+    const n = this._ssidLen;
+    if (s === undefined || c === undefined || n === 0 || n !== this._csidLen) return false;
+    for (let i = 0; i < n; i++) if (s[this._ssidOff + i] !== c[this._csidOff + i]) return false;
+    return true;
+  }
+
+  /** @internal A ServerHello replaces the lists of an earlier one (after a HelloRetryRequest). */
+  _beginServerHello(m: Buffer): void {
+    this._sh = m;
+    this._sLists = undefined;
+    this._psk = false;
+    this.negotiatedVersion = 0;
+  }
+
+  /**
+   * @internal The ServerHello was read; `ok` when whole. A ServerHello cut short keeps the
+   * JA3S of the one before it, made from what that one said.
+   */
+  _endServerHello(ok: boolean, prevVersion: number, prevCipher: number, prevHello: Buffer | undefined): void {
+    if (ok) {
+      this._ja3sState = FP_LAZY;
+      this._ja3sString = undefined;
+      this._ja3sHash = undefined;
+    } else if (this._ja3sState === FP_LAZY) {
+      if (this._ja3sString === undefined) {
+        const l = new ServerLists();
+        if (prevHello !== undefined) walkServerHello(this, prevHello, null, l);
+        this._ja3sString = Buffer.from(ja3sString(prevVersion, prevCipher, l.extensions), 'latin1');
+      }
+      this._ja3sState = FP_FIXED;
+    }
+  }
+
+  /** @internal An SSL 2.0 SERVER-HELLO sets the server version: fix a JA3S made before it. */
+  _fixJa3s(): void {
+    if (this._ja3sState !== FP_LAZY) return;
+    void this.ja3sString;
+    this._ja3sState = FP_FIXED;
+  }
+
+  get ja3sString(): Buffer | undefined {
+    if (this._ja3sString === undefined && this._ja3sState === FP_LAZY) {
+      this._ja3sString = Buffer.from(ja3sString(this.serverVersion, this.cipher, this.serverExtensions), 'latin1');
+    }
+    return this._ja3sString;
+  }
+  get ja3sHash(): Buffer | undefined {
+    if (this._ja3sHash === undefined && this._ja3sState !== FP_NONE) {
+      const s = this.ja3sString;
+      if (s !== undefined) this._ja3sHash = Buffer.from(ja3Hash(s.toString('latin1')), 'latin1');
+    }
+    return this._ja3sHash;
   }
 
   /** Version name as Suricata prints it ("TLS 1.2", "TLS 1.3", "TLSv1", "SSLv3", "UNDETERMINED"). */
@@ -434,15 +756,21 @@ export class TlsTx implements AppTx {
     const o: Record<string, unknown> = {};
     this.serverCert?.eve(o);
     if (this.sessionResumed) o.session_resumed = true;
-    if (this.sni !== undefined) o.sni = this.sni.toString('latin1');
+    const sni = this.sni;
+    if (sni !== undefined) o.sni = sni.toString('latin1');
     o.version = this.version;
-    if (this.ja3Hash !== undefined && this.ja3String !== undefined) {
-      o.ja3 = { hash: this.ja3Hash.toString('latin1'), string: this.ja3String.toString('latin1') };
+    const ja3h = this.ja3Hash;
+    const ja3s = this.ja3String;
+    if (ja3h !== undefined && ja3s !== undefined) {
+      o.ja3 = { hash: ja3h.toString('latin1'), string: ja3s.toString('latin1') };
     }
-    if (this.ja3sHash !== undefined && this.ja3sString !== undefined) {
-      o.ja3s = { hash: this.ja3sHash.toString('latin1'), string: this.ja3sString.toString('latin1') };
+    const ja3sh = this.ja3sHash;
+    const ja3ss = this.ja3sString;
+    if (ja3sh !== undefined && ja3ss !== undefined) {
+      o.ja3s = { hash: ja3sh.toString('latin1'), string: ja3ss.toString('latin1') };
     }
-    if (this.ja4 !== undefined) o.ja4 = this.ja4.toString('latin1');
+    const j4 = this.ja4;
+    if (j4 !== undefined) o.ja4 = j4.toString('latin1');
     if (this.clientAlpns.length > 0) o.client_alpns = bufList(this.clientAlpns);
     if (this.serverAlpns.length > 0) o.server_alpns = bufList(this.serverAlpns);
     if (this.clientVersion !== 0) {
@@ -478,9 +806,247 @@ export class TlsTx implements AppTx {
 }
 
 // ---------------------------------------------------------------------------------------
+// Hello walkers. One code path for both walks of a message: the first (`st` set) reports
+// anomalies and sets the transaction's fields; a later one (`st` null) only fills lists.
+// Both follow the same checks, so a list read later is what the first walk went through.
+
+/** Where the first walk of a hello reports. */
+interface HelloReporter {
+  anomaly(event: string): void;
+  /** Set when the client offers TLS 1.3. */
+  client13: boolean;
+}
+
+/** RFC 5246 7.4.1.2 / RFC 8446 4.1.2. False when a length does not fit. */
+function walkClientHello(tx: TlsTx, m: Buffer, st: HelloReporter | null, l: ClientLists | null): boolean {
+  const n = m.length;
+  if (n < 35) return false;
+  if (st !== null) tx.clientVersion = (m[0]! << 8) | m[1]!;
+  let p = 34; // version + random
+  const sidLen = m[p++]!;
+  if (sidLen > 32 || p + sidLen > n) return false;
+  if (st !== null) tx._setClientSid(m, p, sidLen);
+  p += sidLen;
+  if (p + 2 > n) return false;
+  const cl = (m[p]! << 8) | m[p + 1]!;
+  p += 2;
+  if (cl & 1 || p + cl > n) return false;
+  if (l !== null) for (let i = 0; i < cl; i += 2) l.ciphers.push((m[p + i]! << 8) | m[p + i + 1]!);
+  p += cl;
+  if (p + 1 > n) return false;
+  const compLen = m[p++]!;
+  if (p + compLen > n) return false;
+  if (l !== null) for (let i = 0; i < compLen; i++) l.compressionMethods.push(m[p + i]!);
+  p += compLen;
+  if (p === n) return true; // extensions are optional (RFC 5246 7.4.1.2)
+  if (p + 2 > n) return false;
+  const total = (m[p]! << 8) | m[p + 1]!;
+  p += 2;
+  const end = p + total;
+  if (end > n) return false;
+  while (p < end) {
+    if (p + 4 > end) return false;
+    const type = (m[p]! << 8) | m[p + 1]!;
+    const len = (m[p + 2]! << 8) | m[p + 3]!;
+    p += 4;
+    if (p + len > end) return false;
+    if (l !== null) l.extensions.push(type);
+    clientExtension(tx, st, l, type, m, p, p + len);
+    p += len;
+  }
+  return true;
+}
+
+function clientExtension(
+  tx: TlsTx,
+  st: HelloReporter | null,
+  l: ClientLists | null,
+  type: number,
+  m: Buffer,
+  p: number,
+  end: number,
+): void {
+  const len = end - p;
+  switch (type) {
+    case EXT_SERVER_NAME: {
+      if (st === null) return;
+      // RFC 6066 3: server_name_list<2>, entries: name_type(1) host_name<2>.
+      if (len === 0) return;
+      if (len < 3) {
+        st.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
+        return;
+      }
+      const nameType = m[p + 2]!;
+      if (nameType !== 0) {
+        st.anomaly(EVENT_INVALID_SNI_TYPE);
+        return;
+      }
+      if (len < 5) {
+        st.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
+        return;
+      }
+      const nameLen = (m[p + 3]! << 8) | m[p + 4]!;
+      // A host name is a DNS name: 1..255 bytes.
+      if (nameLen === 0 || nameLen > 255 || p + 5 + nameLen > end) {
+        st.anomaly(EVENT_INVALID_SNI_LENGTH);
+        return;
+      }
+      // RFC 5246 7.4.1.4: at most one extension of each type.
+      if (tx._hasSni()) {
+        st.anomaly(EVENT_MULTIPLE_SNI);
+        return;
+      }
+      tx._setSni(m, p + 5, nameLen);
+      return;
+    }
+    case EXT_SUPPORTED_GROUPS:
+      u16List(st, m, p, end, 2, l === null ? null : l.groups);
+      return;
+    case EXT_SIGNATURE_ALGORITHMS:
+      u16List(st, m, p, end, 2, l === null ? null : l.sigAlgs);
+      return;
+    case EXT_SUPPORTED_VERSIONS:
+      if (u16List(st, m, p, end, 1, l === null ? null : l.supportedVersions) && st !== null) {
+        const vl = m[p]!;
+        for (let i = 0; i < vl; i += 2) if (isTls13((m[p + 1 + i]! << 8) | m[p + 2 + i]!)) st.client13 = true;
+      }
+      return;
+    case EXT_EC_POINT_FORMATS: {
+      if (len === 0) return;
+      const pl = m[p]!;
+      if (1 + pl > len) {
+        st?.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
+        return;
+      }
+      if (l !== null) for (let i = 0; i < pl; i++) l.pointFormats.push(m[p + 1 + i]!);
+      return;
+    }
+    case EXT_ALPN:
+      alpnList(st, m, p, end, l === null ? null : l.alpns);
+      return;
+    case EXT_SESSION_TICKET:
+      if (st !== null && len > 0) tx.clientTicket = true;
+      return;
+    case EXT_EARLY_DATA:
+      return;
+  }
+}
+
+/** RFC 5246 7.4.1.3 / RFC 8446 4.1.3. */
+function walkServerHello(tx: TlsTx, m: Buffer, st: HelloReporter | null, l: ServerLists | null): boolean {
+  const n = m.length;
+  if (n < 35) return false;
+  if (st !== null) {
+    tx.serverVersion = (m[0]! << 8) | m[1]!;
+    tx.helloRetryRequest = isHrrRandom(m);
+  }
+  let p = 34;
+  const sidLen = m[p++]!;
+  if (sidLen > 32 || p + sidLen + 3 > n) return false;
+  if (st !== null) tx._setServerSid(m, p, sidLen);
+  p += sidLen;
+  if (st !== null) tx.cipher = (m[p]! << 8) | m[p + 1]!;
+  p += 3; // cipher suite + compression method
+  if (p === n) return true;
+  if (p + 2 > n) return false;
+  const total = (m[p]! << 8) | m[p + 1]!;
+  p += 2;
+  const end = p + total;
+  if (end > n) return false;
+  while (p < end) {
+    if (p + 4 > end) return false;
+    const type = (m[p]! << 8) | m[p + 1]!;
+    const len = (m[p + 2]! << 8) | m[p + 3]!;
+    p += 4;
+    if (p + len > end) return false;
+    if (l !== null) l.extensions.push(type);
+    if (st !== null && type === EXT_PRE_SHARED_KEY) tx._psk = true;
+    const e = p + len;
+    if (type === EXT_SUPPORTED_VERSIONS) {
+      // RFC 8446 4.2.1: the ServerHello carries the one selected version.
+      if (st !== null) {
+        if (len !== 2) st.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
+        else tx.negotiatedVersion = (m[p]! << 8) | m[p + 1]!;
+      }
+    } else if (type === EXT_ALPN) {
+      alpnList(st, m, p, e, l === null ? null : l.alpns);
+    }
+    p = e;
+  }
+  return true;
+}
+
+/** RFC 8446 4.1.3: the ServerHello random of a HelloRetryRequest. */
+function isHrrRandom(m: Buffer): boolean {
+  for (let i = 0; i < 32; i++) if (m[2 + i] !== HRR_RANDOM[i]) return false;
+  return true;
+}
+
+/**
+ * A list of 16-bit values behind a 1- or 2-byte length, into `out` when given. True when
+ * the list is well formed and not empty.
+ */
+function u16List(
+  st: HelloReporter | null,
+  m: Buffer,
+  p: number,
+  end: number,
+  lenBytes: number,
+  out: number[] | null,
+): boolean {
+  if (p === end) return false;
+  if (p + lenBytes > end) {
+    st?.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
+    return false;
+  }
+  const l = lenBytes === 1 ? m[p]! : (m[p]! << 8) | m[p + 1]!;
+  p += lenBytes;
+  if (l & 1 || p + l > end) {
+    st?.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
+    return false;
+  }
+  if (out !== null) for (let i = 0; i < l; i += 2) out.push((m[p + i]! << 8) | m[p + i + 1]!);
+  return true;
+}
+
+/** RFC 7301 3.1: protocol_name_list<2>, each ProtocolName<1..2^8-1>. */
+function alpnList(st: HelloReporter | null, m: Buffer, p: number, end: number, out: Buffer[] | null): void {
+  if (p === end) return;
+  if (p + 2 > end) {
+    st?.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
+    return;
+  }
+  const l = (m[p]! << 8) | m[p + 1]!;
+  p += 2;
+  if (p + l > end) {
+    st?.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
+    return;
+  }
+  const listEnd = p + l;
+  while (p < listEnd) {
+    const pl = m[p++]!;
+    if (p + pl > listEnd) {
+      st?.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
+      return;
+    }
+    if (pl > 0 && out !== null) out.push(m.subarray(p, p + pl));
+    p += pl;
+  }
+}
+
+/** The cipher specs of an SSL 2.0 CLIENT-HELLO record (already checked). */
+function sslv2Ciphers(r: Buffer, l: ClientLists): void {
+  const csLen = (r[3]! << 8) | r[4]!;
+  for (let i = 9; i < 9 + csLen; i += 3) {
+    // A spec whose first byte is 0 is a TLS cipher suite (RFC 5246 E.2).
+    l.ciphers.push(r[i] === 0 ? (r[i + 1]! << 8) | r[i + 2]! : (r[i]! << 16) | (r[i + 1]! << 8) | r[i + 2]!);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Parser state
 
-/** Per-direction framing state (allocated once per flow). */
+/** Per-direction framing state (allocated once per flow; headers are kept as numbers). */
 class DirState {
   /** Framing lost or hopeless input: the rest of this direction is ignored. */
   dead = false;
@@ -494,21 +1060,26 @@ class DirState {
   appBytes = 0;
 
   // Record header being collected (5 bytes TLS, 2 bytes SSL 2.0).
-  readonly hdr = new Uint8Array(5);
   hdrLen = 0;
   hdrNeed = 5;
+  /** Header bytes 0, 1, 2 and the 16-bit length (bytes 3-4); SSL 2.0: bytes 0 and 1. */
+  h0 = 0;
+  h1 = 0;
+  h2 = 0;
+  hLen = 0;
   inRecord = false;
   recType = 0;
   recLen = 0;
   recRemain = 0;
   /** First bytes of an alert or heartbeat record. */
-  readonly pre = new Uint8Array(3);
+  pre0 = 0;
+  pre1 = 0;
+  pre2 = 0;
   preLen = 0;
   /** A gap hit the current record: its content checks are skipped. */
   recBroken = false;
 
   // Handshake message reassembly.
-  readonly hsHdr = new Uint8Array(4);
   hsHdrLen = 0;
   hsType = 0;
   hsLen = 0;
@@ -517,13 +1088,13 @@ class DirState {
   hsBuf: Buffer | null = null;
 }
 
-class TlsState implements AppParserState {
+class TlsState implements AppParserState, HelloReporter {
   private readonly sink: AppSink;
   private readonly flow: unknown;
   private readonly dirs: [DirState, DirState] = [new DirState(), new DirState()];
   tx: TlsTx | undefined;
   /** The client offered TLS 1.3 (its ChangeCipherSpec is then only a compatibility no-op). */
-  private client13 = false;
+  client13 = false;
   private serverHelloSeen = false;
   private negotiated13 = false;
   private sslv2Session = false;
@@ -537,7 +1108,7 @@ class TlsState implements AppParserState {
     this.flow = flow;
   }
 
-  private anomaly(event: string): void {
+  anomaly(event: string): void {
     this.sink.anomaly(this.flow, 'tls', event);
   }
 
@@ -566,8 +1137,50 @@ class TlsState implements AppParserState {
     const d = this.dirs[dir];
     while (off < end && !d.dead) {
       if (!d.inRecord) {
-        if (d.hdrLen === 0) d.hdrNeed = buf[off]! & 0x80 ? 2 : 5;
-        while (d.hdrLen < d.hdrNeed && off < end) d.hdr[d.hdrLen++] = buf[off++]!;
+        if (d.hdrLen === 0) {
+          // A whole header in view (the usual case): read it in place.
+          const b0 = buf[off]!;
+          if (b0 & 0x80) {
+            d.hdrNeed = 2;
+            if (end - off >= 2) {
+              d.h0 = b0;
+              d.h1 = buf[off + 1]!;
+              off += 2;
+              this.startSslv2Record(d);
+              continue;
+            }
+          } else {
+            d.hdrNeed = 5;
+            if (end - off >= 5) {
+              d.h0 = b0;
+              d.h1 = buf[off + 1]!;
+              d.h2 = buf[off + 2]!;
+              d.hLen = (buf[off + 3]! << 8) | buf[off + 4]!;
+              off += 5;
+              this.startRecord(dir, d);
+              continue;
+            }
+          }
+        }
+        while (d.hdrLen < d.hdrNeed && off < end) {
+          const b = buf[off++]!;
+          switch (d.hdrLen++) {
+            case 0:
+              d.h0 = b;
+              break;
+            case 1:
+              d.h1 = b;
+              break;
+            case 2:
+              d.h2 = b;
+              break;
+            case 3:
+              d.hLen = b << 8;
+              break;
+            default:
+              d.hLen |= b;
+          }
+        }
         if (d.hdrLen < d.hdrNeed) return;
         d.hdrLen = 0;
         if (d.hdrNeed === 2) this.startSslv2Record(d);
@@ -609,22 +1222,22 @@ class TlsState implements AppParserState {
   }
 
   end(): void {
-    for (const d of this.dirs) d.hsBuf = null;
+    this.dirs[0].hsBuf = null;
+    this.dirs[1].hsBuf = null;
     this.progress(TX_REQUEST_DONE | TX_RESPONSE_DONE, TO_CLIENT);
   }
 
   // --- record layer ---
 
   private startRecord(dir: Direction, d: DirState): void {
-    const h = d.hdr;
-    const type = h[0]!;
-    const len = (h[3]! << 8) | h[4]!;
+    const type = d.h0;
+    const len = d.hLen;
     if (type < CT_CHANGE_CIPHER_SPEC || type > CT_HEARTBEAT) {
       this.kill(d, EVENT_INVALID_RECORD_TYPE);
       return;
     }
     // Record versions are SSL 3.0 .. TLS 1.2 on the wire (TLS 1.3 keeps 0x0303); allow 3.4.
-    if (h[1] !== 3 || h[2]! > 4) {
+    if (d.h1 !== 3 || d.h2 > 4) {
       this.kill(d, EVENT_INVALID_RECORD_VERSION);
       return;
     }
@@ -641,7 +1254,7 @@ class TlsState implements AppParserState {
     d.recBroken = false;
     d.inRecord = true;
     if (dir === TO_CLIENT && this.serverRecordVersion === 0) {
-      this.serverRecordVersion = (h[1]! << 8) | h[2]!;
+      this.serverRecordVersion = (d.h1 << 8) | d.h2;
       if (this.tx !== undefined) this.tx.serverRecordVersion = this.serverRecordVersion;
     }
     if (type === CT_APPLICATION_DATA) this.onApplicationData(dir, d, len);
@@ -659,7 +1272,7 @@ class TlsState implements AppParserState {
       this.kill(d, EVENT_INVALID_RECORD_TYPE);
       return;
     }
-    const len = ((d.hdr[0]! & 0x7f) << 8) | d.hdr[1]!;
+    const len = ((d.h0 & 0x7f) << 8) | d.h1;
     if (len === 0) {
       this.kill(d, EVENT_INVALID_SSLV2_HEADER);
       return;
@@ -682,7 +1295,13 @@ class TlsState implements AppParserState {
         break;
       case CT_ALERT:
       case CT_HEARTBEAT:
-        while (d.preLen < 3 && off < end) d.pre[d.preLen++] = buf[off++]!;
+        while (d.preLen < 3 && off < end) {
+          const b = buf[off++]!;
+          if (d.preLen === 0) d.pre0 = b;
+          else if (d.preLen === 1) d.pre1 = b;
+          else d.pre2 = b;
+          d.preLen++;
+        }
         break;
       case CT_SSLV2:
         if (d.hsBuf !== null) {
@@ -755,8 +1374,8 @@ class TlsState implements AppParserState {
         this.anomaly(EVENT_INVALID_HEARTBEAT);
         return;
       }
-      const type = d.pre[0]!;
-      const payloadLen = (d.pre[1]! << 8) | d.pre[2]!;
+      const type = d.pre0;
+      const payloadLen = (d.pre1 << 8) | d.pre2;
       if (type !== 1 && type !== 2) {
         this.anomaly(EVENT_INVALID_HEARTBEAT);
         return;
@@ -775,12 +1394,23 @@ class TlsState implements AppParserState {
   private handshakeData(dir: Direction, d: DirState, buf: Buffer, off: number, end: number): void {
     while (off < end) {
       if (d.hsHdrLen < 4) {
-        d.hsHdr[d.hsHdrLen++] = buf[off++]!;
-        if (d.hsHdrLen < 4) continue;
-        const type = d.hsHdr[0]!;
-        const len = (d.hsHdr[1]! << 16) | (d.hsHdr[2]! << 8) | d.hsHdr[3]!;
-        d.hsType = type;
-        d.hsLen = len;
+        if (d.hsHdrLen === 0 && end - off >= 4) {
+          d.hsType = buf[off]!;
+          d.hsLen = (buf[off + 1]! << 16) | (buf[off + 2]! << 8) | buf[off + 3]!;
+          d.hsHdrLen = 4;
+          off += 4;
+        } else {
+          const b = buf[off++]!;
+          if (d.hsHdrLen === 0) {
+            d.hsType = b;
+            d.hsLen = 0;
+          } else {
+            d.hsLen = (d.hsLen << 8) | b;
+          }
+          if (++d.hsHdrLen < 4) continue;
+        }
+        const type = d.hsType;
+        const len = d.hsLen;
         d.hsFill = 0;
         d.hsBuf = null;
         if (
@@ -795,6 +1425,7 @@ class TlsState implements AppParserState {
           return;
         }
         if (type === HS_CLIENT_HELLO || type === HS_SERVER_HELLO || type === HS_CERTIFICATE) {
+          // Only as large as the message says, and only for the messages we read.
           if (len > MAX_HANDSHAKE_MSG) this.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
           else d.hsBuf = Buffer.allocUnsafe(len);
         }
@@ -836,222 +1467,32 @@ class TlsState implements AppParserState {
     const tx = this.ensureTx();
     // A second ClientHello answers a HelloRetryRequest: the fingerprints stay on the first.
     if (tx.clientVersion !== 0) return;
-    const ok = this.parseClientHello(tx, m);
-    if (ok) {
-      const print = {
-        version: tx.clientVersion,
-        ciphers: tx.ciphers,
-        extensions: tx.extensions,
-        groups: tx.groups,
-        pointFormats: tx.pointFormats,
-        sigAlgs: tx.sigAlgs,
-        supportedVersions: tx.clientSupportedVersions,
-        firstAlpn: tx.clientAlpns[0],
-      };
-      const s = ja3String(print);
-      tx.ja3String = Buffer.from(s, 'latin1');
-      tx.ja3Hash = Buffer.from(ja3Hash(s), 'latin1');
-      tx.ja4 = Buffer.from(ja4(print), 'latin1');
-    } else {
-      this.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
-    }
-    for (const v of tx.clientSupportedVersions) if (isTls13(v)) this.client13 = true;
+    tx._beginClientHello(m, false);
+    // Anomalies, versions, session id, SNI now; the lists when someone asks for them.
+    if (walkClientHello(tx, m, this, tx._clientListsIfRead())) tx._clientHelloOk();
+    else this.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
     this.progress(TX_REQUEST_HEADERS, TO_SERVER);
-  }
-
-  /** RFC 5246 7.4.1.2 / RFC 8446 4.1.2. False when a length does not fit. */
-  private parseClientHello(tx: TlsTx, m: Buffer): boolean {
-    const n = m.length;
-    if (n < 35) return false;
-    tx.clientVersion = (m[0]! << 8) | m[1]!;
-    let p = 34; // version + random
-    const sidLen = m[p++]!;
-    if (sidLen > 32 || p + sidLen > n) return false;
-    tx.clientSessionId = m.subarray(p, p + sidLen);
-    p += sidLen;
-    if (p + 2 > n) return false;
-    const cl = (m[p]! << 8) | m[p + 1]!;
-    p += 2;
-    if (cl & 1 || p + cl > n) return false;
-    for (let i = 0; i < cl; i += 2) tx.ciphers.push((m[p + i]! << 8) | m[p + i + 1]!);
-    p += cl;
-    if (p + 1 > n) return false;
-    const compLen = m[p++]!;
-    if (p + compLen > n) return false;
-    for (let i = 0; i < compLen; i++) tx.compressionMethods.push(m[p + i]!);
-    p += compLen;
-    if (p === n) return true; // extensions are optional (RFC 5246 7.4.1.2)
-    return this.parseExtensions(tx, m, p, true);
-  }
-
-  /** The extensions block of a ClientHello or ServerHello. False when its lengths do not fit. */
-  private parseExtensions(tx: TlsTx, m: Buffer, p: number, client: boolean): boolean {
-    const n = m.length;
-    if (p + 2 > n) return false;
-    const total = (m[p]! << 8) | m[p + 1]!;
-    p += 2;
-    const end = p + total;
-    if (end > n) return false;
-    const types = client ? tx.extensions : tx.serverExtensions;
-    while (p < end) {
-      if (p + 4 > end) return false;
-      const type = (m[p]! << 8) | m[p + 1]!;
-      const len = (m[p + 2]! << 8) | m[p + 3]!;
-      p += 4;
-      if (p + len > end) return false;
-      types.push(type);
-      if (client) this.clientExtension(tx, type, m, p, p + len);
-      else this.serverExtension(tx, type, m, p, p + len);
-      p += len;
-    }
-    return true;
-  }
-
-  private clientExtension(tx: TlsTx, type: number, m: Buffer, p: number, end: number): void {
-    const len = end - p;
-    switch (type) {
-      case EXT_SERVER_NAME: {
-        // RFC 6066 3: server_name_list<2>, entries: name_type(1) host_name<2>.
-        if (len === 0) return;
-        if (len < 3) {
-          this.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
-          return;
-        }
-        const nameType = m[p + 2]!;
-        if (nameType !== 0) {
-          this.anomaly(EVENT_INVALID_SNI_TYPE);
-          return;
-        }
-        if (len < 5) {
-          this.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
-          return;
-        }
-        const nameLen = (m[p + 3]! << 8) | m[p + 4]!;
-        // A host name is a DNS name: 1..255 bytes.
-        if (nameLen === 0 || nameLen > 255 || p + 5 + nameLen > end) {
-          this.anomaly(EVENT_INVALID_SNI_LENGTH);
-          return;
-        }
-        // RFC 5246 7.4.1.4: at most one extension of each type.
-        if (tx.sni !== undefined) {
-          this.anomaly(EVENT_MULTIPLE_SNI);
-          return;
-        }
-        tx.sni = m.subarray(p + 5, p + 5 + nameLen);
-        return;
-      }
-      case EXT_SUPPORTED_GROUPS:
-        this.u16List(m, p, end, 2, tx.groups);
-        return;
-      case EXT_SIGNATURE_ALGORITHMS:
-        this.u16List(m, p, end, 2, tx.sigAlgs);
-        return;
-      case EXT_SUPPORTED_VERSIONS:
-        this.u16List(m, p, end, 1, tx.clientSupportedVersions);
-        return;
-      case EXT_EC_POINT_FORMATS: {
-        if (len === 0) return;
-        const l = m[p]!;
-        if (1 + l > len) {
-          this.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
-          return;
-        }
-        for (let i = 0; i < l; i++) tx.pointFormats.push(m[p + 1 + i]!);
-        return;
-      }
-      case EXT_ALPN:
-        this.alpnList(m, p, end, tx.clientAlpns);
-        return;
-      case EXT_SESSION_TICKET:
-        if (len > 0) tx.clientTicket = true;
-        return;
-      case EXT_EARLY_DATA:
-        return;
-    }
-  }
-
-  private serverExtension(tx: TlsTx, type: number, m: Buffer, p: number, end: number): void {
-    switch (type) {
-      case EXT_SUPPORTED_VERSIONS:
-        // RFC 8446 4.2.1: the ServerHello carries the one selected version.
-        if (end - p !== 2) {
-          this.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
-          return;
-        }
-        tx.negotiatedVersion = (m[p]! << 8) | m[p + 1]!;
-        return;
-      case EXT_ALPN:
-        this.alpnList(m, p, end, tx.serverAlpns);
-        return;
-    }
-  }
-
-  /** A list of 16-bit values behind a 1- or 2-byte length. */
-  private u16List(m: Buffer, p: number, end: number, lenBytes: number, out: number[]): void {
-    if (p === end) return;
-    if (p + lenBytes > end) {
-      this.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
-      return;
-    }
-    const l = lenBytes === 1 ? m[p]! : (m[p]! << 8) | m[p + 1]!;
-    p += lenBytes;
-    if (l & 1 || p + l > end) {
-      this.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
-      return;
-    }
-    for (let i = 0; i < l; i += 2) out.push((m[p + i]! << 8) | m[p + i + 1]!);
-  }
-
-  /** RFC 7301 3.1: protocol_name_list<2>, each ProtocolName<1..2^8-1>. */
-  private alpnList(m: Buffer, p: number, end: number, out: Buffer[]): void {
-    if (p === end) return;
-    if (p + 2 > end) {
-      this.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
-      return;
-    }
-    const l = (m[p]! << 8) | m[p + 1]!;
-    p += 2;
-    if (p + l > end) {
-      this.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
-      return;
-    }
-    const listEnd = p + l;
-    while (p < listEnd) {
-      const pl = m[p++]!;
-      if (p + pl > listEnd) {
-        this.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
-        return;
-      }
-      if (pl > 0) out.push(m.subarray(p, p + pl));
-      p += pl;
-    }
   }
 
   private onServerHello(m: Buffer): void {
     const tx = this.ensureTx();
     // A ServerHello after a HelloRetryRequest replaces it.
-    tx.serverExtensions = [];
-    tx.serverAlpns = [];
-    tx.negotiatedVersion = 0;
-    const ok = this.parseServerHello(tx, m);
+    const prevVersion = tx.serverVersion;
+    const prevCipher = tx.cipher;
+    const prevHello = tx._sh;
+    tx._beginServerHello(m);
+    const ok = walkServerHello(tx, m, this, null);
     if (!ok) this.anomaly(EVENT_HANDSHAKE_INVALID_LENGTH);
     if (tx.negotiatedVersion === 0) tx.negotiatedVersion = tx.serverVersion;
     this.serverHelloSeen = true;
-    if (ok) {
-      const s = ja3sString(tx.serverVersion, tx.cipher, tx.serverExtensions);
-      tx.ja3sString = Buffer.from(s, 'latin1');
-      tx.ja3sHash = Buffer.from(ja3Hash(s), 'latin1');
-    }
+    tx._endServerHello(ok, prevVersion, prevCipher, prevHello);
     this.negotiated13 = isTls13(tx.negotiatedVersion);
     if (this.negotiated13) {
       // RFC 8446 2.1: a pre_shared_key in the ServerHello means a resumed (PSK) session.
-      tx.sessionResumed = tx.serverExtensions.includes(EXT_PRE_SHARED_KEY);
-    } else {
+      tx.sessionResumed = tx._psk;
+    } else if (tx._sessionIdEchoed()) {
       // TLS <= 1.2: the server echoes the client's session id to resume it.
-      const sid = tx.serverSessionId;
-      if (sid !== undefined && sid.length > 0 && tx.clientSessionId !== undefined && sid.equals(tx.clientSessionId)) {
-        tx.sessionResumed = true;
-      }
+      tx.sessionResumed = true;
     }
     this.progress(TX_RESPONSE_HEADERS, TO_CLIENT);
     if (this.negotiated13 && !tx.helloRetryRequest) {
@@ -1060,23 +1501,6 @@ class TlsState implements AppParserState {
       this.dirs[TO_CLIENT].hsOff = true;
       this.progress(TX_REQUEST_DONE | TX_RESPONSE_DONE, TO_CLIENT);
     }
-  }
-
-  /** RFC 5246 7.4.1.3 / RFC 8446 4.1.3. */
-  private parseServerHello(tx: TlsTx, m: Buffer): boolean {
-    const n = m.length;
-    if (n < 35) return false;
-    tx.serverVersion = (m[0]! << 8) | m[1]!;
-    tx.helloRetryRequest = m.subarray(2, 34).equals(HRR_RANDOM);
-    let p = 34;
-    const sidLen = m[p++]!;
-    if (sidLen > 32 || p + sidLen + 3 > n) return false;
-    tx.serverSessionId = m.subarray(p, p + sidLen);
-    p += sidLen;
-    tx.cipher = (m[p]! << 8) | m[p + 1]!;
-    p += 3; // cipher suite + compression method
-    if (p === n) return true;
-    return this.parseExtensions(tx, m, p, false);
   }
 
   /** RFC 5246 7.4.2: certificate_list<0..2^24-1> of ASN.1Cert<1..2^24-1>. */
@@ -1113,7 +1537,7 @@ class TlsState implements AppParserState {
 
   private setCert(tx: TlsTx, dir: Direction, chain: Buffer[]): void {
     const cert = new TlsCert(chain);
-    if (chain.length > 0 && !decodeLeaf(cert, chain[0]!)) this.anomaly(EVENT_INVALID_CERTIFICATE);
+    if (chain.length > 0 && !cert._check()) this.anomaly(EVENT_INVALID_CERTIFICATE);
     if (dir === TO_CLIENT) {
       if (tx.serverCert !== undefined) return;
       tx.serverCert = cert;
@@ -1146,11 +1570,10 @@ class TlsState implements AppParserState {
         return;
       }
       tx.clientVersion = (r[1]! << 8) | r[2]!;
-      for (let i = 9; i < 9 + csLen; i += 3) {
-        // A spec whose first byte is 0 is a TLS cipher suite (RFC 5246 E.2).
-        tx.ciphers.push(r[i] === 0 ? (r[i + 1]! << 8) | r[i + 2]! : (r[i]! << 16) | (r[i + 1]! << 8) | r[i + 2]!);
-      }
-      tx.clientSessionId = r.subarray(9 + csLen, 9 + csLen + sidLen);
+      tx._beginClientHello(r, true);
+      const lists = tx._clientListsIfRead();
+      if (lists !== null) sslv2Ciphers(r, lists);
+      tx._setClientSid(r, 9 + csLen, sidLen);
       this.progress(TX_REQUEST_HEADERS, dir);
       return;
     }
@@ -1174,6 +1597,7 @@ class TlsState implements AppParserState {
       this.kill(d, EVENT_INVALID_SSL_RECORD);
       return;
     }
+    tx._fixJa3s();
     tx.serverVersion = (r[3]! << 8) | r[4]!;
     tx.negotiatedVersion = tx.serverVersion;
     if (r[1] !== 0) tx.sessionResumed = true;

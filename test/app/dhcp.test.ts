@@ -457,3 +457,53 @@ describe('captures', () => {
     ]);
   });
 });
+
+describe('dhcp fields read on demand', () => {
+  it('formats addresses from its own copy, the first valid occurrence of each option winning', () => {
+    const sink = new Sink();
+    const st = dhcpParser.create(sink, {});
+    const scratch = Buffer.alloc(2048);
+    const b = dhcp({
+      op: 2,
+      ciaddr: '10.1.2.3',
+      yiaddr: '10.1.2.4',
+      siaddr: '10.1.2.5',
+      giaddr: '10.1.2.6',
+      hlen: 8,
+      mac: '01:02:03:04:05:06:07:08',
+      options: [
+        opt(53, [5]),
+        opt(1, [255, 255, 0]), // wrong length: ignored (malformed)
+        opt(1, ip('255.255.255.0')),
+        opt(1, ip('255.0.0.0')),
+        opt(3, [1, 2, 3, 4, 5]), // not a multiple of 4: ignored
+        opt(3, Buffer.concat([ip('10.0.0.1'), ip('10.0.0.254')])),
+        opt(3, ip('10.9.9.9')),
+        opt(6, ip('10.0.0.2')),
+        opt(50, ip('10.1.2.4')),
+        opt(54, ip('10.0.0.1')),
+        opt(54, ip('10.0.0.99')),
+      ],
+    });
+    b.copy(scratch, 5);
+    st.parse(TO_CLIENT, scratch, 5, 5 + b.length, 0, 0);
+    scratch.fill(0xff);
+    expect(sink.anomalies).toEqual([DHCP_EVENTS.malformedOptions]);
+    const tx = sink.txs[0]!.tx;
+    expect([tx.clientIp, tx.assignedIp, tx.nextServerIp, tx.relayIp]).toEqual([
+      '10.1.2.3',
+      '10.1.2.4',
+      '10.1.2.5',
+      '10.1.2.6',
+    ]);
+    expect(tx.clientMac).toBe('01:02:03:04:05:06:07:08');
+    expect([...tx.chaddr]).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(tx.subnetMask).toBe('255.255.255.0');
+    expect(tx.routers).toEqual(['10.0.0.1', '10.0.0.254']);
+    expect(tx.dnsServers).toEqual(['10.0.0.2']);
+    expect([tx.requestedIp, tx.serverId]).toEqual(['10.1.2.4', '10.0.0.1']);
+    expect(tx.routers).toBe(tx.routers);
+    expect(tx.toEve()).toMatchObject({ client_mac: '01:02:03:04:05:06:07:08', routers: ['10.0.0.1', '10.0.0.254'] });
+    expectValidEve(tx.toEve());
+  });
+});

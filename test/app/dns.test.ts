@@ -937,3 +937,103 @@ describe('captures', () => {
     expect(sink.anomalies).toEqual([DNS_EVENTS.malformedData]);
   });
 });
+
+describe('messages decoded on demand', () => {
+  /** A parser state fed from one scratch buffer that is overwritten after each call. */
+  function reused(parser: AppParser = dnsUdpParser) {
+    const sink = new Sink();
+    const st = parser.create(sink, {});
+    const scratch = Buffer.alloc(70 * 1024);
+    const feed = (d: Direction, b: Buffer) => {
+      b.copy(scratch, 3);
+      st.parse(d, scratch, 3, 3 + b.length, 0, 0);
+      scratch.fill(0x5a);
+    };
+    return { sink, st, feed };
+  }
+
+  it('decodes from its own copy: the input buffer may be reused at once', () => {
+    const { sink, feed } = reused();
+    feed(TO_SERVER, Q_WWW);
+    feed(TO_CLIENT, R_WWW);
+    expect(sink.anomalies).toEqual([]);
+    const tx = sink.txs[0]!;
+    expect(tx.queryName.toString()).toBe('www.example.com');
+    expect(tx.answers.map((a) => [a.name.toString(), a.type, a.ttl, a.data])).toEqual([
+      ['www.example.com', 5, 300, 'edge.example.net'],
+      ['edge.example.net', 1, 60, '93.184.216.34'],
+    ]);
+    const ref = udp();
+    ref.feed(TO_SERVER, Q_WWW);
+    ref.feed(TO_CLIENT, R_WWW);
+    expect(tx.toEve(TO_CLIENT, { grouped: true })).toEqual(ref.sink.txs[0]!.toEve(TO_CLIENT, { grouped: true }));
+    expect(tx.toEve(TO_SERVER)).toEqual(ref.sink.txs[0]!.toEve(TO_SERVER));
+  });
+
+  it('keeps thousands of messages apart, small and large, over UDP and TCP', () => {
+    const txt = (i: number) => Buffer.from(`v=${i};${'x'.repeat(200)}`);
+    const build = (i: number): [Buffer, Buffer] => {
+      const host = name(`h${i}.example.org`);
+      const q = msg({ id: i & 0xffff, flags: QUERY, questions: [[host, i % 7 === 0 ? 16 : 1]] });
+      const answers: RR[] =
+        i % 7 === 0
+          ? // a TXT answer of several strings: over 1 KiB when i % 14 === 0
+            Array.from({ length: i % 14 === 0 ? 6 : 1 }, (_, k) => [ptr(12), 16, 60 + k, Buffer.concat([Buffer.from([txt(i).length]), txt(i)])] as RR)
+          : [[ptr(12), 1, i, ipv4(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`)]];
+      const r = msg({ id: i & 0xffff, flags: RESPONSE, questions: [[host, i % 7 === 0 ? 16 : 1]], answers });
+      return [q, r];
+    };
+    for (const [parser, frame] of [
+      [dnsUdpParser, (b: Buffer) => b],
+      [dnsTcpParser, tcpFrame],
+    ] as const) {
+      const { sink, feed } = reused(parser);
+      const n = 1200;
+      for (let i = 0; i < n; i++) {
+        const [q, r] = build(i);
+        feed(TO_SERVER, frame(q));
+        feed(TO_CLIENT, frame(r));
+      }
+      expect(sink.anomalies).toEqual([]);
+      const txs = sink.txs;
+      expect(txs).toHaveLength(n);
+      // Read them back in reverse, long after the bytes they came in were overwritten.
+      for (let i = n - 1; i >= 0; i--) {
+        const tx = txs[i]!;
+        expect(tx.queryName.toString()).toBe(`h${i}.example.org`);
+        if (i % 7 === 0) {
+          expect(tx.answers).toHaveLength(i % 14 === 0 ? 6 : 1);
+          expect(tx.answers[0]!.data).toBe(txt(i).toString());
+        } else {
+          expect(tx.answers.map((a) => [a.ttl, a.data])).toEqual([[i, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`]]);
+        }
+      }
+    }
+  });
+
+  it('parseDnsMessage: events at once, contents when asked, views into the one buffer the message owns', () => {
+    const b = msg({
+      id: 7,
+      flags: RESPONSE | 0x0040,
+      questions: [[name('a.example'), 1]],
+      answers: [[ptr(12), 1, 5, ipv4('192.0.2.1')]],
+      authorities: [[ptr(12), 1, 5, Buffer.from([192, 0, 2])]], // an A record of 3 bytes: malformed RDATA
+    });
+    const copy = Buffer.from(b);
+    const events: string[] = [];
+    const m = parseDnsMessage(copy, 0, copy.length, events)!;
+    expect(events).toEqual([DNS_EVENTS.malformedData, DNS_EVENTS.zFlagSet]);
+    copy.fill(0);
+    expect(m.id).toBe(7);
+    expect(m.queries[0]!.name.toString()).toBe('a.example');
+    expect(m.answers[0]!.data).toBe('192.0.2.1');
+    expect(m.authorities[0]!.rdataMalformed).toBe(true);
+    expect(m.answers[0]!.rdata.buffer).toBe(m.buf.buffer);
+    expect([m.invalidAuthorities, m.invalidAdditionals, m.capped]).toEqual([false, false, false]);
+    // Parsing another message in between does not disturb a message not yet decoded.
+    const m2 = parseDnsMessage(Q_WWW, 0, Q_WWW.length)!;
+    const m3 = parseDnsMessage(R_WWW, 0, R_WWW.length)!;
+    expect(m3.answers.map((a) => a.data)).toEqual(['edge.example.net', '93.184.216.34']);
+    expect(m2.queries[0]!.name.toString()).toBe('www.example.com');
+  });
+});

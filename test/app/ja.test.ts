@@ -8,6 +8,7 @@ import {
   ja3sString,
   ja4,
   ja4Alpn,
+  hexDigest,
   ja4Raw,
 } from '../../src/app/ja.js';
 
@@ -200,5 +201,16 @@ describe('JA3 + JA4 of one real Chrome ClientHello', () => {
   });
   it('gives the published JA4', () => {
     expect(ja4(chrome)).toBe('t13d1516h2_8daaf6152771_d8a2da3f94cd');
+  });
+});
+
+describe('hexDigest', () => {
+  it('is createHash over the latin1 bytes, for ASCII and for anything else', () => {
+    for (const s of ['', '771,4865-4866,0-10,29,0', 'caf\u00e9 \u00ff\u0080', 'x'.repeat(5000)]) {
+      for (const alg of ['md5', 'sha1', 'sha256'] as const) {
+        expect(hexDigest(alg, s)).toBe(createHash(alg).update(s, 'latin1').digest('hex'));
+      }
+    }
+    expect(ja3Hash('caf\u00e9')).toBe(createHash('md5').update(Buffer.from('caf\u00e9', 'latin1')).digest('hex'));
   });
 });

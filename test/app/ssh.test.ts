@@ -428,3 +428,64 @@ describe('ssh on real captures', () => {
     expectValidEve(tx);
   });
 });
+
+describe('ssh fields read on demand', () => {
+  /** Feed every chunk from one scratch buffer that is overwritten after each call. */
+  function runReused(chunks: Chunk[]) {
+    const sink = new RecordingSink();
+    const st = sshParser.create(sink, {});
+    const scratch = Buffer.alloc(128 * 1024);
+    for (const [dir, data] of chunks) {
+      const b = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+      b.copy(scratch, 11);
+      st.parse(dir, scratch, 11, 11 + b.length, 0, 0);
+      scratch.fill(0x2d); // '-', '-', ...: a stale byte would show in banners and lists
+    }
+    st.end();
+    return sink;
+  }
+  const sideFields = (s: SshTx['client']) =>
+    [s.banner, s.proto, s.software, s.comments, s.hasshString, s.hassh, s.kexAlgorithms, s.hostKeyAlgorithms].map(
+      (b) => b?.toString('latin1'),
+    );
+
+  it('keeps banners and KEXINIT lists in its own copies, for any split of the input', () => {
+    const ref = run(conversation()).sink.tx;
+    const want = JSON.stringify([sideFields(ref.client), sideFields(ref.server), ref.toEve()]);
+    for (const step of [1, 3, 40, 1000]) {
+      const sink = runReused(splitEvery(conversation(), step));
+      expect(sink.events).toEqual([]);
+      const tx = sink.tx;
+      expect(JSON.stringify([sideFields(tx.client), sideFields(tx.server), tx.toEve()])).toBe(want);
+    }
+    expect(ref.client.hassh?.toString()).toBe('ec7378c1a92f5a8dde7e8b7a1ddf33d1');
+    expect(ref.client.hassh).toBe(ref.client.hassh);
+  });
+
+  it('a long banner and lines before the server banner, cut anywhere', () => {
+    const chunks: Chunk[] = [
+      [TO_CLIENT, `Welcome\r\n${'w'.repeat(300)}\r\nSSH-2.0-Long_${'s'.repeat(280)} and more\r\n`],
+      [TO_SERVER, 'SSH-2.0-Client_1.0 with comments\r\n'],
+    ];
+    const ref = run(chunks).sink;
+    expect(ref.events).toEqual(['ssh.long_banner']);
+    expect(ref.tx.server.banner?.length).toBe(255);
+    const want = JSON.stringify([sideFields(ref.tx.client), sideFields(ref.tx.server)]);
+    for (const step of [1, 2, 9, 100, 254, 255, 256]) {
+      const sink = runReused(splitEvery(chunks, step));
+      expect(sink.events).toEqual(['ssh.long_banner']);
+      expect(JSON.stringify([sideFields(sink.tx.client), sideFields(sink.tx.server)])).toBe(want);
+    }
+  });
+
+  it('a server that never ends its line: the banner so far is kept', () => {
+    const chunks: Chunk[] = [[TO_CLIENT, `SSH-2.0-Endless ${'e'.repeat(9000)}`]];
+    const ref = run(chunks).sink;
+    const want = JSON.stringify(sideFields(ref.tx.server));
+    for (const step of [1, 7, 512, 9000]) {
+      const sink = runReused(splitEvery(chunks, step));
+      expect(sink.events).toEqual(ref.events);
+      expect(JSON.stringify(sideFields(sink.tx.server))).toBe(want);
+    }
+  });
+});

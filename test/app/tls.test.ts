@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -857,3 +858,152 @@ const ZEEK_TLS12_EXPECTED: Record<string, unknown> = {
   ja4: 't12i800500_15c493246000_3eafcbe19126',
   server_handshake: { version: 'TLS 1.2', cipher: 4, exts: [65281] },
 };
+
+describe('tls fields read on demand', () => {
+  /** Feed every chunk from one scratch buffer that is overwritten after each call. */
+  function runReused(chunks: Chunk[]) {
+    const sink = new RecordingSink();
+    const st = tlsParser.create(sink, { flow: 1 });
+    const scratch = Buffer.alloc(64 * 1024);
+    for (const [dir, b] of chunks) {
+      b.copy(scratch, 7);
+      st.parse(dir, scratch, 7, 7 + b.length, 0, 0);
+      scratch.fill(0xa5);
+    }
+    st.end();
+    return sink;
+  }
+
+  it('reads lists, fingerprints and certificates from its own copy: the input buffer may be reused', () => {
+    const reference = run(fullHandshake12()).sink.tx;
+    const want = JSON.stringify(reference.toEve());
+    const sink = runReused(fullHandshake12());
+    expect(sink.events).toEqual([]);
+    const tx = sink.tx;
+    expect(JSON.stringify(tx.toEve())).toBe(want);
+    for (const step of [1, 5, 64]) expect(JSON.stringify(runReused(splitEvery(fullHandshake12(), step)).tx.toEve())).toBe(want);
+    expect(tx.clientSessionId?.length).toBe(0);
+    expect(tx.serverSessionId?.length).toBe(0);
+    expect(tx.compressionMethods).toEqual([0]);
+    expect(tx.groups).toEqual([29, 23, 24]);
+    expect(tx.pointFormats).toEqual([0]);
+    expect(tx.sigAlgs).toEqual([0x0403, 0x0804, 0x0401]);
+    expect(tx.clientSupportedVersions).toEqual([]);
+    expect(tx.serverExtensions).toEqual([0xff01, 16]);
+    expect(tx.certChainLen).toBe(2);
+  });
+
+  it('gives the same values whichever is asked for first, and the same objects when asked again', () => {
+    const a = run(fullHandshake12()).sink.tx;
+    const b = run(fullHandshake12()).sink.tx;
+    // a: fingerprints first; b: lists first, then EVE.
+    const ja4 = a.ja4?.toString();
+    const ja3 = a.ja3Hash?.toString();
+    const ja3s = a.ja3sHash?.toString();
+    expect(b.ciphers).toEqual([0xc02f, 0xc030, 0x009c]);
+    expect(b.extensions).toEqual([0, 10, 11, 13, 16]);
+    const eve = b.toEve();
+    expect(eve.ja4).toBe(ja4);
+    expect((eve.ja3 as { hash: string }).hash).toBe(ja3);
+    expect((eve.ja3s as { hash: string }).hash).toBe(ja3s);
+    expect(a.ja3Hash?.toString()).toBe(createHash('md5').update(a.ja3String!).digest('hex'));
+    expect(a.ja3sHash?.toString()).toBe(createHash('md5').update(a.ja3sString!).digest('hex'));
+    expect(a.ciphers).toBe(a.ciphers);
+    expect(a.sni).toBe(a.sni);
+    expect(a.ja4).toBe(a.ja4);
+    expect(a.certSubject).toBe(a.certSubject);
+    expect(JSON.stringify(a.toEve())).toBe(JSON.stringify(eve));
+  });
+
+  it('keeps the JA3S of a HelloRetryRequest when the ServerHello after it is cut short', () => {
+    const hrr = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
+    const ch = clientHello({ ciphers: [0x1301, 0x1302], exts: [sniExt('a.example'), versionsExt([0x0304])] });
+    // version, random, empty session id, cipher 0x1302, compression, then an extensions
+    // block claiming 16 bytes that are not there.
+    const cutHello = handshake(2, cat(u16(0x0303), Buffer.alloc(32, 0x22), u8(0), u16(0x1302), u8(0), u16(16)));
+    for (const early of [false, true]) {
+      const sink = new RecordingSink();
+      const st = tlsParser.create(sink, {});
+      const feed = (dir: Direction, b: Buffer) => st.parse(dir, b, 0, b.length, 0, 0);
+      feed(TO_SERVER, hsRecord(ch));
+      feed(TO_CLIENT, hsRecord(serverHello({ random: hrr, cipher: 0x1301, exts: [ext(43, u16(0x0304))] })));
+      const tx = sink.tx;
+      // Asked for before the next ServerHello, or only after it: the same answer.
+      if (early) expect(tx.ja3sString?.toString()).toBe('771,4865,43');
+      feed(TO_CLIENT, hsRecord(cutHello));
+      expect(sink.events).toEqual(['tls.handshake_invalid_length']);
+      expect(tx.cipher).toBe(0x1302);
+      expect(tx.serverExtensions).toEqual([]);
+      expect(tx.ja3sString?.toString()).toBe('771,4865,43');
+      expect(tx.ja3sHash?.toString()).toBe(createHash('md5').update('771,4865,43').digest('hex'));
+    }
+  });
+
+  it('replaces the JA3S and server lists with those of the ServerHello after a HelloRetryRequest', () => {
+    const hrr = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
+    const ch = clientHello({ ciphers: [0x1301, 0x1302], exts: [sniExt('a.example'), versionsExt([0x0304])] });
+    for (const early of [false, true]) {
+      const sink = new RecordingSink();
+      const st = tlsParser.create(sink, {});
+      const feed = (dir: Direction, b: Buffer) => st.parse(dir, b, 0, b.length, 0, 0);
+      feed(TO_SERVER, hsRecord(ch));
+      feed(TO_CLIENT, hsRecord(serverHello({ random: hrr, cipher: 0x1301, exts: [ext(43, u16(0x0304))] })));
+      const tx = sink.tx;
+      if (early) {
+        expect(tx.ja3sString?.toString()).toBe('771,4865,43');
+        expect(tx.serverExtensions).toEqual([43]);
+      }
+      feed(TO_CLIENT, hsRecord(serverHello({ cipher: 0x1302, exts: [ext(43, u16(0x0304)), alpnExt(['h2'])] })));
+      expect(sink.events).toEqual([]);
+      expect(tx.serverExtensions).toEqual([43, 16]);
+      expect(tx.serverAlpns.map(String)).toEqual(['h2']);
+      expect(tx.ja3sString?.toString()).toBe('771,4866,43-16');
+    }
+  });
+
+  it('adds up the lists of a ClientHello with legacy_version 0 and the one after it, as it always did', () => {
+    const ch0 = clientHello({ version: 0, ciphers: [0x0a0a, 0x1301], exts: [sniExt('one.example'), groupsExt([29])] });
+    const ch1 = clientHello({ ciphers: [0x1302], exts: [sniExt('two.example'), groupsExt([23])] });
+    for (const early of [false, true]) {
+      const sink = new RecordingSink();
+      const st = tlsParser.create(sink, {});
+      const feed = (dir: Direction, b: Buffer) => st.parse(dir, b, 0, b.length, 0, 0);
+      feed(TO_SERVER, hsRecord(ch0));
+      const tx = sink.tx;
+      if (early) expect(tx.ja3String?.toString()).toBe('0,4865,0-10,29,');
+      feed(TO_SERVER, hsRecord(ch1));
+      expect(sink.events).toEqual(['tls.multiple_sni_extensions']);
+      expect(tx.clientVersion).toBe(0x0303);
+      expect(tx.sni?.toString()).toBe('one.example');
+      expect(tx.ciphers).toEqual([0x0a0a, 0x1301, 0x1302]);
+      expect(tx.extensions).toEqual([0, 10, 0, 10]);
+      expect(tx.groups).toEqual([29, 23]);
+      expect(tx.ja3String?.toString()).toBe('771,4865-4866,0-10-0-10,29-23,');
+    }
+    // When the second one is cut short, the fingerprint stays the first one's.
+    for (const early of [false, true]) {
+      const sink = new RecordingSink();
+      const st = tlsParser.create(sink, {});
+      const feed = (dir: Direction, b: Buffer) => st.parse(dir, b, 0, b.length, 0, 0);
+      feed(TO_SERVER, hsRecord(ch0));
+      const tx = sink.tx;
+      const ja4 = early ? tx.ja4?.toString() : undefined;
+      // version, random, empty session id, one cipher, then nothing where compression goes
+      feed(TO_SERVER, hsRecord(handshake(1, cat(u16(0x0303), Buffer.alloc(32, 0x11), u8(0), u16(2), u16(0x1302)))));
+      expect(sink.events).toEqual(['tls.handshake_invalid_length']);
+      expect(tx.ciphers).toEqual([0x0a0a, 0x1301, 0x1302]);
+      expect(tx.ja3String?.toString()).toBe('0,4865,0-10,29,');
+      expect(tx.ja4?.toString()).toMatch(/^t00d0102/);
+      if (early) expect(tx.ja4?.toString()).toBe(ja4);
+    }
+  });
+
+  it('reads the cipher specs of an SSL 2.0 CLIENT-HELLO on demand', () => {
+    const { sink } = run([[TO_SERVER, sslv2ClientHello(0x0301)]]);
+    const tx = sink.tx;
+    expect(tx.clientVersion).toBe(0x0301);
+    expect(tx.ciphers.length).toBeGreaterThan(0);
+    expect(tx.ja3String).toBeUndefined();
+    expect(tx.ja4).toBeUndefined();
+  });
+});
