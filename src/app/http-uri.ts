@@ -170,7 +170,7 @@ function splitAuthority(src: Uint8Array, start: number, end: number, out: UriPar
       break;
     }
   }
-  let hostEnd = end;
+  let hostEnd: number;
   if (s < end && src[s] === 0x5b) {
     // [IPv6]
     let i = s;
@@ -410,6 +410,11 @@ function isHostChar(c: number): boolean {
 
 /** Parse `host[:port]` in src[start, end) (surrounding whitespace ignored). */
 export function parseHostPort(src: Uint8Array, start: number, end: number): HostPort {
+  return parseHostPortInto(src, start, end, { hostStart: 0, hostEnd: 0, port: -1, invalid: false });
+}
+
+/** parseHostPort into `out` (returned): no allocation. */
+export function parseHostPortInto(src: Uint8Array, start: number, end: number, out: HostPort): HostPort {
   while (start < end && (src[start] === 0x20 || src[start] === 0x09)) start++;
   while (end > start && (src[end - 1] === 0x20 || src[end - 1] === 0x09)) end--;
   let hostEnd: number;
@@ -448,7 +453,11 @@ export function parseHostPort(src: Uint8Array, start: number, end: number): Host
       else if (digits !== 0) invalid = true; // "host:" alone is tolerated (RFC 3986 allows an empty port)
     }
   }
-  return { hostStart: start, hostEnd, port, invalid };
+  out.hostStart = start;
+  out.hostEnd = hostEnd;
+  out.port = port;
+  out.invalid = invalid;
+  return out;
 }
 
 /** Copy a host into out[o...] lower-cased, without trailing dots (libhtp's hostname normalisation). */

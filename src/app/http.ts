@@ -8,9 +8,11 @@
 //   chunked       = *( chunk-size [ ";" ext ] CRLF data CRLF ) "0" CRLF *( trailer CRLF ) CRLF
 //
 // Each direction of a connection is a small state machine fed in-order stream bytes in any
-// chunking. Start line and headers of a message are gathered (bounded) in a per-direction
-// buffer that is handed to (or copied once into) the transaction at the end of the head;
-// bodies are counted and their first `maxBodyInspect` bytes kept per transaction. Responses
+// chunking. A head (start line and headers) that arrives whole is parsed where it lies and
+// copied once into memory its transaction owns; one split over several chunks is gathered
+// (bounded) in a reusable per-direction buffer first. Transactions keep offsets and make
+// their Buffer fields on first use (see HttpTx). Bodies are counted, not copied, unless
+// their first `maxBodyInspect` bytes are kept for inspection. Responses
 // pair with requests in order (pipelining). Malformed input raises Suricata's HTTP event
 // names (rules/http-events.rules) as `applayer` anomalies, at most once per transaction and
 // event, and the parser resynchronises on the next line that starts a message; after
@@ -53,7 +55,8 @@ import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync, constant
 import {
   normalizeHostInto,
   normalizeUriInto,
-  parseHostPort,
+  type HostPort,
+  parseHostPortInto,
   splitUri,
   URI_LIBHTP_DEFAULTS,
   type UriNormalizeOptions,
@@ -292,42 +295,121 @@ export interface HttpEveOptions {
 
 const EMPTY = Buffer.alloc(0);
 
-/** One HTTP request/response pair. Buffer fields are views of bytes the transaction owns. */
+/** Marks a view-cache slot not computed yet (compared by identity). */
+const NOT_YET: Buffer = Buffer.alloc(0);
+
+// View-cache slots of HttpTx (request ones first, then response ones from V_RESP_FIRST)
+const V_REQ_HEAD = 0;
+const V_REQ_LINE = 1;
+const V_METHOD = 2;
+const V_URI = 3;
+const V_URI_RAW = 4;
+const V_PROTOCOL = 5;
+const V_HOST = 6;
+const V_HOST_RAW = 7;
+const V_UA = 8;
+const V_COOKIE = 9;
+const V_CONTENT_TYPE = 10;
+const V_REFERER = 11;
+const V_XFF = 12;
+const V_REQ_HEADERS = 13;
+const V_REQ_HEADERS_RAW = 14;
+const V_RESP_FIRST = 15;
+const V_RESP_HEAD = 15;
+const V_RESP_LINE = 16;
+const V_RESP_PROTOCOL = 17;
+const V_STATUS = 18;
+const V_STATUS_MSG = 19;
+const V_RESP_HEADERS = 20;
+const V_RESP_HEADERS_RAW = 21;
+const V_RESP_CONTENT_TYPE = 22;
+const V_LOCATION = 23;
+const V_SERVER = 24;
+const V_SET_COOKIE = 25;
+const V_CONTENT_RANGE = 26;
+/** Internal slot: the merged Host header value, when the host was taken from it. */
+const V_HOST_VALUE = 27;
+const V_SLOTS = 28;
+
+/** A header value the parser did not keep as one stretch of the head (folded or merged): see the list. */
+const KV_ABSENT = -1;
+const KV_COMPLEX = -2;
+
+// Where a transaction's offsets live: Int32 slots in the region it owns, after the head
+// (see ownRoom), so that the JS object stays small (every byte allocated per transaction
+// costs garbage-collection time). Request slots (at _rqM in _rqI):
+const Q_HEAD_S = 0; // head [HEAD_S, HEAD_E) of _rq
+const Q_HEAD_E = 1;
+const Q_SL_E = 2; // request line [HEAD_S, SL_E)
+const Q_M_S = 3; // method
+const Q_M_E = 4;
+const Q_U_S = 5; // request-target
+const Q_U_E = 6;
+const Q_P_S = 7; // protocol; -1: none
+const Q_P_E = 8;
+const Q_H_S = 9; // header lines [H_S, HEAD_E)
+const Q_HOST = 10; // HOST_* flags
+const Q_HOST_S = 11; // host bytes to normalise (in _rq, or in the merged Host value)
+const Q_HOST_E = 12;
+const Q_RAW_S = 13; // `host.raw` (in _rq, or the merged Host value)
+const Q_RAW_E = 14;
+const Q_UA = 15; // header values: [S, S + 1) slot pairs, S = KV_ABSENT / KV_COMPLEX
+const Q_COOKIE = 17;
+const Q_CONTENT_TYPE = 19;
+const Q_REFERER = 21;
+const Q_XFF = 23;
+const Q_SLOTS = 25;
+// Response slots (at _rsM in _rsI):
+const R_HEAD_S = 0;
+const R_HEAD_E = 1;
+const R_SL_E = 2; // status line [HEAD_S, SL_E)
+const R_P_S = 3; // protocol
+const R_P_E = 4;
+const R_SC_S = 5; // status
+const R_SC_E = 6;
+const R_SM_S = 7; // reason
+const R_SM_E = 8;
+const R_H_S = 9; // header lines
+const R_CONTENT_TYPE = 10;
+const R_LOCATION = 12;
+const R_SERVER = 14;
+const R_SET_COOKIE = 16;
+const R_CONTENT_RANGE = 18;
+const R_SLOTS = 20;
+
+const HOST_OWN = 1; // host bytes in _rq
+const HOST_MERGED = 2; // host bytes in the merged Host value
+const RAW_OWN = 4;
+const RAW_MERGED = 8;
+
+// HttpTx._bits
+const B_REQ_ENC = 3; // ENC_* of the request body
+const B_RESP_ENC_SHIFT = 2; // ENC_* of the response body, << 2
+const B_REQ_GAP = 16;
+const B_RESP_GAP = 32;
+const B_SEEN_100 = 64;
+const B_HEAD = 128;
+const B_CONNECT = 256;
+const B_DETACHED = 512;
+
+/**
+ * One HTTP request/response pair. Buffer fields are views of bytes the transaction owns.
+ *
+ * Cost model: when a head is complete, the parser copies it once into a region the
+ * transaction owns, followed by the offsets of its fields (see ownRoom). The Buffer-valued
+ * fields are getters that create their view on first use and cache it; `uri` and `host` are
+ * views of the bytes as sent unless normalising changes them (then buffers of their own),
+ * and the header lists and `http.header` blocks are built on first use. Assigning a field
+ * overrides it.
+ */
 export class HttpTx implements AppTx {
-  readonly proto = 'http' as const;
   progress = 0;
 
   // --- request (set at TX_REQUEST_HEADERS)
-  /** Raw head as received: request line, header lines, blank line (line bounds applied). */
-  requestHead: Buffer | undefined = undefined;
-  /** `http.request_line`: the request line without CRLF. */
-  requestLine: Buffer | undefined = undefined;
-  /** `http.method`. */
-  method: Buffer | undefined = undefined;
-  /** `http.uri`: normalised request-target (see http-uri.ts). */
-  uri: Buffer | undefined = undefined;
-  /** `http.uri.raw`: request-target as sent. */
-  uriRaw: Buffer | undefined = undefined;
-  /** `http.protocol` of the request ("HTTP/1.1"); undefined for HTTP/0.9. */
-  protocol: Buffer | undefined = undefined;
-  /** `http.host`: host from the absolute URI or Host header, lower-cased, port and trailing dots removed. */
-  host: Buffer | undefined = undefined;
-  /** `http.host.raw`: Host header value as sent (or the URI's host when there is no Host header). */
-  hostRaw: Buffer | undefined = undefined;
   /** Port from the absolute URI or Host header; -1 when none was given. */
   port = -1;
-  userAgent: Buffer | undefined = undefined;
-  cookie: Buffer | undefined = undefined;
-  contentType: Buffer | undefined = undefined;
-  referer: Buffer | undefined = undefined;
-  xff: Buffer | undefined = undefined;
   /** Request Content-Length; -1 when absent or invalid. */
   contentLength = -1;
-  /** `http.header` (request): "Name: value\r\n" per header, Cookie excluded, duplicates merged. */
-  requestHeaders: Buffer | undefined = undefined;
-  /** `http.header.raw` (request): header lines as received, through the blank line. */
-  requestHeadersRaw: Buffer | undefined = undefined;
-  requestHeaderList: HttpHeader[] = [];
   /** `http.request_body`: first maxBodyInspect bytes (de-chunked, decompressed if encoded); set at TX_REQUEST_DONE. */
   requestBody: Buffer | undefined = undefined;
   /** Request body bytes after de-chunking (all of them, not only the kept ones). */
@@ -336,33 +418,10 @@ export class HttpTx implements AppTx {
   http09 = false;
 
   // --- response (set at TX_RESPONSE_HEADERS)
-  responseHead: Buffer | undefined = undefined;
-  /** `http.response_line`. */
-  responseLine: Buffer | undefined = undefined;
-  /** Protocol of the status line. */
-  responseProtocol: Buffer | undefined = undefined;
   /** Status code; -1 when there is none or it is not 3 digits. */
   statusCode = -1;
-  /** `http.stat_code`: the status token as sent (normally 3 bytes). */
-  statusCodeBuf: Buffer | undefined = undefined;
-  /** `http.stat_msg`. */
-  statusMessage: Buffer | undefined = undefined;
-  /** `http.header` (response): Set-Cookie excluded. */
-  responseHeaders: Buffer | undefined = undefined;
-  /** `http.header.raw` (response). */
-  responseHeadersRaw: Buffer | undefined = undefined;
-  responseHeaderList: HttpHeader[] = [];
-  responseContentType: Buffer | undefined = undefined;
   /** Response Content-Length; -1 when absent or invalid. */
   responseContentLength = -1;
-  /** `http.location`. */
-  location: Buffer | undefined = undefined;
-  /** `http.server`. */
-  server: Buffer | undefined = undefined;
-  /** `http.cookie` of the response: Set-Cookie. */
-  setCookie: Buffer | undefined = undefined;
-  /** Response Content-Range (EVE `content_range`). */
-  contentRange: Buffer | undefined = undefined;
   /** `http.response_body` / `file.data`: first maxBodyInspect bytes, decompressed when possible; set at TX_RESPONSE_DONE. */
   responseBody: Buffer | undefined = undefined;
   /** Response body bytes after de-chunking, before decompression. */
@@ -380,21 +439,472 @@ export class HttpTx implements AppTx {
   /** Names of the anomalies raised on this transaction (`app-layer-event`). */
   events: string[] | undefined = undefined;
 
-  /** @internal parser bookkeeping */
+  /** @internal parser bookkeeping: kept body bytes, B_* bits */
   _reqBody: Buffer | null = null;
   _reqBodyLen = 0;
-  _reqEnc = ENC_NONE;
   _respBody: Buffer | null = null;
   _respBodyLen = 0;
-  _respEnc = ENC_NONE;
-  _reqGap = false;
-  _respGap = false;
-  _seen100 = false;
-  _head = false;
-  _connect = false;
-  _detached = false;
+  _bits = 0;
+
+  /** @internal The request head's bytes, and its offsets: _rqI[_rqM + Q_*] (_rqI views _rq's memory). */
+  _rq: Buffer | undefined = undefined;
+  _rqI: Int32Array | undefined = undefined;
+  _rqM = 0;
+  /** @internal Path options of `uri` (undefined for CONNECT: the authority as sent). */
+  _uriOpts: UriNormalizeOptions | undefined = undefined;
+  /** @internal The response head's bytes, and its offsets: _rsI[_rsM + R_*]. */
+  _rs: Buffer | undefined = undefined;
+  _rsI: Int32Array | undefined = undefined;
+  _rsM = 0;
+
+  /** @internal Views created so far (V_* slots; NOT_YET when not computed). */
+  _views: (Buffer | undefined)[] | undefined = undefined;
+  /** @internal Header lists, built on first use. */
+  _rqList: HttpHeader[] | undefined = undefined;
+  _rsList: HttpHeader[] | undefined = undefined;
 
   constructor(readonly id: number) {}
+
+  get proto(): 'http' {
+    return 'http';
+  }
+
+  // --- request fields
+
+  /** Raw head as received: request line, header lines, blank line (line bounds applied). */
+  get requestHead(): Buffer | undefined {
+    return this.view(V_REQ_HEAD);
+  }
+  set requestHead(v: Buffer | undefined) {
+    this.setView(V_REQ_HEAD, v);
+  }
+  /** `http.request_line`: the request line without CRLF. */
+  get requestLine(): Buffer | undefined {
+    return this.view(V_REQ_LINE);
+  }
+  set requestLine(v: Buffer | undefined) {
+    this.setView(V_REQ_LINE, v);
+  }
+  /** `http.method`. */
+  get method(): Buffer | undefined {
+    return this.view(V_METHOD);
+  }
+  set method(v: Buffer | undefined) {
+    this.setView(V_METHOD, v);
+  }
+  /** `http.uri`: normalised request-target (see http-uri.ts). */
+  get uri(): Buffer | undefined {
+    return this.view(V_URI);
+  }
+  set uri(v: Buffer | undefined) {
+    this.setView(V_URI, v);
+  }
+  /** `http.uri.raw`: request-target as sent. */
+  get uriRaw(): Buffer | undefined {
+    return this.view(V_URI_RAW);
+  }
+  set uriRaw(v: Buffer | undefined) {
+    this.setView(V_URI_RAW, v);
+  }
+  /** `http.protocol` of the request ("HTTP/1.1"); undefined for HTTP/0.9. */
+  get protocol(): Buffer | undefined {
+    return this.view(V_PROTOCOL);
+  }
+  set protocol(v: Buffer | undefined) {
+    this.setView(V_PROTOCOL, v);
+  }
+  /** `http.host`: host from the absolute URI or Host header, lower-cased, port and trailing dots removed. */
+  get host(): Buffer | undefined {
+    return this.view(V_HOST);
+  }
+  set host(v: Buffer | undefined) {
+    this.setView(V_HOST, v);
+  }
+  /** `http.host.raw`: Host header value as sent (or the URI's host when there is no Host header). */
+  get hostRaw(): Buffer | undefined {
+    return this.view(V_HOST_RAW);
+  }
+  set hostRaw(v: Buffer | undefined) {
+    this.setView(V_HOST_RAW, v);
+  }
+  get userAgent(): Buffer | undefined {
+    return this.view(V_UA);
+  }
+  set userAgent(v: Buffer | undefined) {
+    this.setView(V_UA, v);
+  }
+  get cookie(): Buffer | undefined {
+    return this.view(V_COOKIE);
+  }
+  set cookie(v: Buffer | undefined) {
+    this.setView(V_COOKIE, v);
+  }
+  get contentType(): Buffer | undefined {
+    return this.view(V_CONTENT_TYPE);
+  }
+  set contentType(v: Buffer | undefined) {
+    this.setView(V_CONTENT_TYPE, v);
+  }
+  get referer(): Buffer | undefined {
+    return this.view(V_REFERER);
+  }
+  set referer(v: Buffer | undefined) {
+    this.setView(V_REFERER, v);
+  }
+  get xff(): Buffer | undefined {
+    return this.view(V_XFF);
+  }
+  set xff(v: Buffer | undefined) {
+    this.setView(V_XFF, v);
+  }
+  /** `http.header` (request): "Name: value\r\n" per header, Cookie excluded, duplicates merged. */
+  get requestHeaders(): Buffer | undefined {
+    return this.view(V_REQ_HEADERS);
+  }
+  set requestHeaders(v: Buffer | undefined) {
+    this.setView(V_REQ_HEADERS, v);
+  }
+  /** `http.header.raw` (request): header lines as received, through the blank line. */
+  get requestHeadersRaw(): Buffer | undefined {
+    return this.view(V_REQ_HEADERS_RAW);
+  }
+  set requestHeadersRaw(v: Buffer | undefined) {
+    this.setView(V_REQ_HEADERS_RAW, v);
+  }
+  get requestHeaderList(): HttpHeader[] {
+    let l = this._rqList;
+    if (l === undefined) {
+      const q = this._rq;
+      if (q === undefined) {
+        // no request (yet): an orphan response's or a dropped transaction's stays empty
+        if (this.orphan || this._detached) return (this._rqList = []);
+        return [];
+      }
+      const I = this._rqI!;
+      const m = this._rqM;
+      const d = buildHeaderList(q, I[m + Q_H_S]!, I[m + Q_HEAD_E]!, 'cookie');
+      l = this._rqList = d.list;
+      this.fillView(V_REQ_HEADERS, d.block);
+    }
+    return l;
+  }
+  set requestHeaderList(v: HttpHeader[]) {
+    this._rqList = v;
+  }
+
+  // --- response fields
+
+  get responseHead(): Buffer | undefined {
+    return this.view(V_RESP_HEAD);
+  }
+  set responseHead(v: Buffer | undefined) {
+    this.setView(V_RESP_HEAD, v);
+  }
+  /** `http.response_line`. */
+  get responseLine(): Buffer | undefined {
+    return this.view(V_RESP_LINE);
+  }
+  set responseLine(v: Buffer | undefined) {
+    this.setView(V_RESP_LINE, v);
+  }
+  /** Protocol of the status line. */
+  get responseProtocol(): Buffer | undefined {
+    return this.view(V_RESP_PROTOCOL);
+  }
+  set responseProtocol(v: Buffer | undefined) {
+    this.setView(V_RESP_PROTOCOL, v);
+  }
+  /** `http.stat_code`: the status token as sent (normally 3 bytes). */
+  get statusCodeBuf(): Buffer | undefined {
+    return this.view(V_STATUS);
+  }
+  set statusCodeBuf(v: Buffer | undefined) {
+    this.setView(V_STATUS, v);
+  }
+  /** `http.stat_msg`. */
+  get statusMessage(): Buffer | undefined {
+    return this.view(V_STATUS_MSG);
+  }
+  set statusMessage(v: Buffer | undefined) {
+    this.setView(V_STATUS_MSG, v);
+  }
+  /** `http.header` (response): Set-Cookie excluded. */
+  get responseHeaders(): Buffer | undefined {
+    return this.view(V_RESP_HEADERS);
+  }
+  set responseHeaders(v: Buffer | undefined) {
+    this.setView(V_RESP_HEADERS, v);
+  }
+  /** `http.header.raw` (response). */
+  get responseHeadersRaw(): Buffer | undefined {
+    return this.view(V_RESP_HEADERS_RAW);
+  }
+  set responseHeadersRaw(v: Buffer | undefined) {
+    this.setView(V_RESP_HEADERS_RAW, v);
+  }
+  get responseHeaderList(): HttpHeader[] {
+    let l = this._rsList;
+    if (l === undefined) {
+      const r = this._rs;
+      if (r === undefined) return []; // the response may still come
+      const I = this._rsI!;
+      const m = this._rsM;
+      const d = buildHeaderList(r, I[m + R_H_S]!, I[m + R_HEAD_E]!, 'set-cookie');
+      l = this._rsList = d.list;
+      this.fillView(V_RESP_HEADERS, d.block);
+    }
+    return l;
+  }
+  set responseHeaderList(v: HttpHeader[]) {
+    this._rsList = v;
+  }
+  get responseContentType(): Buffer | undefined {
+    return this.view(V_RESP_CONTENT_TYPE);
+  }
+  set responseContentType(v: Buffer | undefined) {
+    this.setView(V_RESP_CONTENT_TYPE, v);
+  }
+  /** `http.location`. */
+  get location(): Buffer | undefined {
+    return this.view(V_LOCATION);
+  }
+  set location(v: Buffer | undefined) {
+    this.setView(V_LOCATION, v);
+  }
+  /** `http.server`. */
+  get server(): Buffer | undefined {
+    return this.view(V_SERVER);
+  }
+  set server(v: Buffer | undefined) {
+    this.setView(V_SERVER, v);
+  }
+  /** `http.cookie` of the response: Set-Cookie. */
+  get setCookie(): Buffer | undefined {
+    return this.view(V_SET_COOKIE);
+  }
+  set setCookie(v: Buffer | undefined) {
+    this.setView(V_SET_COOKIE, v);
+  }
+  /** Response Content-Range (EVE `content_range`). */
+  get contentRange(): Buffer | undefined {
+    return this.view(V_CONTENT_RANGE);
+  }
+  set contentRange(v: Buffer | undefined) {
+    this.setView(V_CONTENT_RANGE, v);
+  }
+
+  // --- parser bookkeeping (bits of _bits)
+
+  /** @internal */
+  get _reqEnc(): number {
+    return this._bits & B_REQ_ENC;
+  }
+  set _reqEnc(v: number) {
+    this._bits = (this._bits & ~B_REQ_ENC) | v;
+  }
+  /** @internal */
+  get _respEnc(): number {
+    return (this._bits >> B_RESP_ENC_SHIFT) & B_REQ_ENC;
+  }
+  set _respEnc(v: number) {
+    this._bits = (this._bits & ~(B_REQ_ENC << B_RESP_ENC_SHIFT)) | (v << B_RESP_ENC_SHIFT);
+  }
+  /** @internal */
+  get _reqGap(): boolean {
+    return (this._bits & B_REQ_GAP) !== 0;
+  }
+  set _reqGap(v: boolean) {
+    this._bits = v ? this._bits | B_REQ_GAP : this._bits & ~B_REQ_GAP;
+  }
+  /** @internal */
+  get _respGap(): boolean {
+    return (this._bits & B_RESP_GAP) !== 0;
+  }
+  set _respGap(v: boolean) {
+    this._bits = v ? this._bits | B_RESP_GAP : this._bits & ~B_RESP_GAP;
+  }
+  /** @internal */
+  get _seen100(): boolean {
+    return (this._bits & B_SEEN_100) !== 0;
+  }
+  set _seen100(v: boolean) {
+    this._bits = v ? this._bits | B_SEEN_100 : this._bits & ~B_SEEN_100;
+  }
+  /** @internal */
+  get _head(): boolean {
+    return (this._bits & B_HEAD) !== 0;
+  }
+  set _head(v: boolean) {
+    this._bits = v ? this._bits | B_HEAD : this._bits & ~B_HEAD;
+  }
+  /** @internal */
+  get _connect(): boolean {
+    return (this._bits & B_CONNECT) !== 0;
+  }
+  set _connect(v: boolean) {
+    this._bits = v ? this._bits | B_CONNECT : this._bits & ~B_CONNECT;
+  }
+  /** @internal */
+  get _detached(): boolean {
+    return (this._bits & B_DETACHED) !== 0;
+  }
+  set _detached(v: boolean) {
+    this._bits = v ? this._bits | B_DETACHED : this._bits & ~B_DETACHED;
+  }
+
+  // --- lazy views
+
+  private view(i: number): Buffer | undefined {
+    const c = this._views;
+    if (c !== undefined) {
+      const v = c[i];
+      if (v !== NOT_YET) return v;
+    }
+    // nothing is cached before the side's head is known (the response may still come)
+    if ((i < V_RESP_FIRST ? this._rq : this._rs) === undefined) return undefined;
+    const v = this.compute(i);
+    this.fillView(i, v);
+    return v;
+  }
+
+  private setView(i: number, v: Buffer | undefined): void {
+    const c = this._views ?? (this._views = new Array<Buffer | undefined>(V_SLOTS).fill(NOT_YET));
+    c[i] = v;
+  }
+
+  /** @internal Cache a computed view unless the slot was assigned meanwhile. */
+  fillView(i: number, v: Buffer | undefined): void {
+    const c = this._views ?? (this._views = new Array<Buffer | undefined>(V_SLOTS).fill(NOT_YET));
+    if (c[i] === NOT_YET) c[i] = v;
+  }
+
+  private compute(i: number): Buffer | undefined {
+    if (i >= V_RESP_FIRST) {
+      const r = this._rs!;
+      const I = this._rsI!;
+      const m = this._rsM;
+      switch (i) {
+        case V_RESP_HEAD:
+          return r.subarray(I[m + R_HEAD_S], I[m + R_HEAD_E]);
+        case V_RESP_LINE:
+          return r.subarray(I[m + R_HEAD_S], I[m + R_SL_E]);
+        case V_RESP_PROTOCOL:
+          return r.subarray(I[m + R_P_S], I[m + R_P_E]);
+        case V_STATUS:
+          return r.subarray(I[m + R_SC_S], I[m + R_SC_E]);
+        case V_STATUS_MSG:
+          return r.subarray(I[m + R_SM_S], I[m + R_SM_E]);
+        case V_RESP_HEADERS: {
+          const d = buildHeaderList(r, I[m + R_H_S]!, I[m + R_HEAD_E]!, 'set-cookie');
+          if (this._rsList === undefined) this._rsList = d.list;
+          return d.block;
+        }
+        case V_RESP_HEADERS_RAW:
+          return r.subarray(I[m + R_H_S], I[m + R_HEAD_E]);
+        case V_RESP_CONTENT_TYPE:
+          return this.respValue(r, I, m + R_CONTENT_TYPE, 'content-type');
+        case V_LOCATION:
+          return this.respValue(r, I, m + R_LOCATION, 'location');
+        case V_SERVER:
+          return this.respValue(r, I, m + R_SERVER, 'server');
+        case V_SET_COOKIE:
+          return this.respValue(r, I, m + R_SET_COOKIE, 'set-cookie');
+        default:
+          return this.respValue(r, I, m + R_CONTENT_RANGE, 'content-range');
+      }
+    }
+    const q = this._rq!;
+    const I = this._rqI!;
+    const m = this._rqM;
+    switch (i) {
+      case V_REQ_HEAD:
+        return q.subarray(I[m + Q_HEAD_S], I[m + Q_HEAD_E]);
+      case V_REQ_LINE:
+        return q.subarray(I[m + Q_HEAD_S], I[m + Q_SL_E]);
+      case V_METHOD:
+        return q.subarray(I[m + Q_M_S], I[m + Q_M_E]);
+      case V_URI:
+        return this.normalizedUri(q, I, m);
+      case V_URI_RAW:
+        return q.subarray(I[m + Q_U_S], I[m + Q_U_E]);
+      case V_PROTOCOL:
+        return I[m + Q_P_S]! >= 0 ? q.subarray(I[m + Q_P_S], I[m + Q_P_E]) : undefined;
+      case V_HOST:
+        return this.normalizedHost(q, I, m);
+      case V_HOST_RAW: {
+        const f = I[m + Q_HOST]!;
+        if (f & RAW_OWN) return q.subarray(I[m + Q_RAW_S], I[m + Q_RAW_E]);
+        return f & RAW_MERGED ? this._views![V_HOST_VALUE] : undefined;
+      }
+      case V_UA:
+        return this.reqValue(q, I, m + Q_UA, 'user-agent');
+      case V_COOKIE:
+        return this.reqValue(q, I, m + Q_COOKIE, 'cookie');
+      case V_CONTENT_TYPE:
+        return this.reqValue(q, I, m + Q_CONTENT_TYPE, 'content-type');
+      case V_REFERER:
+        return this.reqValue(q, I, m + Q_REFERER, 'referer');
+      case V_XFF:
+        return this.reqValue(q, I, m + Q_XFF, 'x-forwarded-for');
+      case V_REQ_HEADERS: {
+        const d = buildHeaderList(q, I[m + Q_H_S]!, I[m + Q_HEAD_E]!, 'cookie');
+        if (this._rqList === undefined) this._rqList = d.list;
+        return d.block;
+      }
+      default:
+        return q.subarray(I[m + Q_H_S], I[m + Q_HEAD_E]);
+    }
+  }
+
+  private reqValue(q: Buffer, I: Int32Array, k: number, name: string): Buffer | undefined {
+    const s = I[k]!;
+    if (s >= 0) return q.subarray(s, I[k + 1]);
+    return s === KV_ABSENT ? undefined : findHeader(this.requestHeaderList, name);
+  }
+
+  private respValue(r: Buffer, I: Int32Array, k: number, name: string): Buffer | undefined {
+    const s = I[k]!;
+    if (s >= 0) return r.subarray(s, I[k + 1]);
+    return s === KV_ABSENT ? undefined : findHeader(this.responseHeaderList, name);
+  }
+
+  /**
+   * `http.uri` (CONNECT: the authority as sent): a view of the target as sent when
+   * normalising changes nothing (the usual case), else a buffer of its own.
+   */
+  private normalizedUri(q: Buffer, I: Int32Array, m: number): Buffer {
+    const us = I[m + Q_U_S]!;
+    const ue = I[m + Q_U_E]!;
+    const opts = this._uriOpts;
+    if (opts === undefined) return q.subarray(us, ue);
+    const p = URI_PARTS;
+    splitUri(q, us, ue, p, false);
+    if (URI_SCRATCH.length < ue - us + 1) {
+      URI_SCRATCH = Buffer.allocUnsafe(Math.max(2 * URI_SCRATCH.length, ue - us + 1));
+    }
+    const n = normalizeUriInto(q, p, URI_SCRATCH, 0, opts);
+    if (n === ue - us && URI_SCRATCH.compare(q, us, ue, 0, n) === 0) return q.subarray(us, ue);
+    return Buffer.from(URI_SCRATCH.subarray(0, n));
+  }
+
+  /** `http.host`: lower-cased and without trailing dots; a view of the bytes as sent when that is what they are. */
+  private normalizedHost(q: Buffer, I: Int32Array, m: number): Buffer | undefined {
+    const f = I[m + Q_HOST]!;
+    if ((f & (HOST_OWN | HOST_MERGED)) === 0) return undefined;
+    const src = f & HOST_OWN ? q : this._views![V_HOST_VALUE]!;
+    const s = I[m + Q_HOST_S]!;
+    let e = I[m + Q_HOST_E]!;
+    while (e > s && src[e - 1] === 0x2e) e--;
+    let upper = false;
+    for (let i = s; i < e && !upper; i++) {
+      const c = src[i]!;
+      upper = c >= 0x41 && c <= 0x5a;
+    }
+    if (!upper) return src.subarray(s, e);
+    const out = Buffer.allocUnsafe(e - s);
+    normalizeHostInto(src, s, e, out, 0);
+    return out;
+  }
 
   /** A request header's value by case-insensitive name (duplicates merged). */
   requestHeader(name: string): Buffer | undefined {
@@ -409,35 +919,98 @@ export class HttpTx implements AppTx {
   /** Suricata's EVE `http` object. */
   toEve(opts?: HttpEveOptions): Record<string, unknown> {
     const o: Record<string, unknown> = {};
-    if (this.host !== undefined) o.hostname = str(this.host);
+    const host = this.host;
+    if (host !== undefined) o.hostname = str(host);
     if (this.port > 0) o.http_port = this.port;
-    if (this.uriRaw !== undefined) o.url = str(this.uriRaw);
-    if (this.userAgent !== undefined) o.http_user_agent = str(this.userAgent);
-    if (this.xff !== undefined) o.xff = str(this.xff);
+    const uriRaw = this.uriRaw;
+    if (uriRaw !== undefined) o.url = str(uriRaw);
+    const ua = this.userAgent;
+    if (ua !== undefined) o.http_user_agent = str(ua);
+    const xff = this.xff;
+    if (xff !== undefined) o.xff = str(xff);
     // Suricata logs the response's media type here, parameters cut at ';'
-    if (this.responseContentType !== undefined) {
-      const ct = this.responseContentType;
+    const ct = this.responseContentType;
+    if (ct !== undefined) {
       const semi = ct.indexOf(0x3b);
       o.http_content_type = str(semi >= 0 ? trimRight(ct.subarray(0, semi)) : ct);
     }
-    if (this.referer !== undefined) o.http_refer = str(this.referer);
-    if (this.method !== undefined) o.http_method = str(this.method);
-    if (this.protocol !== undefined) o.protocol = str(this.protocol);
+    const referer = this.referer;
+    if (referer !== undefined) o.http_refer = str(referer);
+    const method = this.method;
+    if (method !== undefined) o.http_method = str(method);
+    const protocol = this.protocol;
+    if (protocol !== undefined) o.protocol = str(protocol);
     if (this.statusCode >= 0) o.status = this.statusCode;
-    else if (this.statusCodeBuf !== undefined && this.statusCodeBuf.length > 0)
-      o.status_string = str(this.statusCodeBuf);
-    if (this.location !== undefined) o.redirect = str(this.location);
-    o.length = this.responseMessageLength;
-    if (this.contentRange !== undefined) o.content_range = contentRange(this.contentRange);
-    const h = opts?.headers;
-    if ((h === true || h === 'request') && this.requestHeaderList.length > 0) {
-      o.request_headers = this.requestHeaderList.map((x) => ({ name: str(x.name), value: str(x.value) }));
+    else {
+      const sc = this.statusCodeBuf;
+      if (sc !== undefined && sc.length > 0) o.status_string = str(sc);
     }
-    if ((h === true || h === 'response') && this.responseHeaderList.length > 0) {
-      o.response_headers = this.responseHeaderList.map((x) => ({ name: str(x.name), value: str(x.value) }));
+    const location = this.location;
+    if (location !== undefined) o.redirect = str(location);
+    o.length = this.responseMessageLength;
+    const cr = this.contentRange;
+    if (cr !== undefined) o.content_range = contentRange(cr);
+    const h = opts?.headers;
+    if (h === true || h === 'request') {
+      const list = this.requestHeaderList;
+      if (list.length > 0) o.request_headers = list.map((x) => ({ name: str(x.name), value: str(x.value) }));
+    }
+    if (h === true || h === 'response') {
+      const list = this.responseHeaderList;
+      if (list.length > 0) o.response_headers = list.map((x) => ({ name: str(x.name), value: str(x.value) }));
     }
     return o;
   }
+}
+
+/** Scratch for splitting a request-target (the parser is synchronous: one is enough). */
+const URI_PARTS = new UriParts();
+/** Scratch output of normalizeUriInto. */
+let URI_SCRATCH = Buffer.allocUnsafe(256);
+/** Anomalies held while a head is finished (see HttpState.hold). */
+const HELD: string[] = [];
+/** Scratch results of parseHostPortInto. */
+const HP1: HostPort = { hostStart: 0, hostEnd: 0, port: -1, invalid: false };
+const HP2: HostPort = { hostStart: 0, hostEnd: 0, port: -1, invalid: false };
+
+// Bytes transactions own. Each head is copied once into a region of a shared slab, like
+// Node's Buffer pool (same size, so a long-lived transaction keeps no more memory alive than
+// a pooled Buffer would) but without a Buffer object per region: a transaction keeps the
+// slab, an Int32Array over it and the index of its offsets, and makes views on demand. A
+// slab is freed when no transaction uses it any more; a head too large for a slab gets a
+// buffer of its own.
+const SLAB_SIZE = 8 * 1024;
+let slab: Buffer | null = null;
+let slabI32: Int32Array = new Int32Array(0);
+let slabUsed = 0;
+/** The region ownRoom returned last: its buffer, an Int32Array over it, its first byte. */
+let OWN: Buffer = EMPTY;
+let OWN_I32: Int32Array = slabI32;
+let OWN_AT = 0;
+
+/**
+ * Room for n bytes and then `slots` Int32 slots a transaction owns: bytes OWN[at, at + n),
+ * slots OWN_I32[returned index, + slots). Returns the index of the first slot; `at` is
+ * OWN_AT.
+ */
+function ownRoom(n: number, slots: number): number {
+  const size = ((n + 3) & ~3) + slots * 4;
+  if (size > SLAB_SIZE >> 1) {
+    OWN = Buffer.allocUnsafeSlow(size);
+    OWN_I32 = new Int32Array(OWN.buffer, OWN.byteOffset, size >> 2);
+    OWN_AT = 0;
+    return (size >> 2) - slots;
+  }
+  if (slab === null || slabUsed + size > SLAB_SIZE) {
+    slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+    slabI32 = new Int32Array(slab.buffer, slab.byteOffset, SLAB_SIZE >> 2);
+    slabUsed = 0;
+  }
+  OWN = slab;
+  OWN_I32 = slabI32;
+  OWN_AT = slabUsed;
+  slabUsed += size;
+  return (slabUsed >> 2) - slots;
 }
 
 function findHeader(list: readonly HttpHeader[], name: string): Buffer | undefined {
@@ -630,6 +1203,365 @@ function decodeBody(raw: Buffer, enc: number, max: number): Buffer | null {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Header fields
+//
+// Two readers of the same header lines, which must agree:
+//   * HttpState.scanFields, on the hot path when a head completes: raises the field anomalies
+//     and finds the values the parser and the common fields need as offsets, allocating
+//     nothing (values folded over lines or merged from repeated headers are only flagged);
+//   * buildHeaderList, on first use of a header list or `http.header` (or when a value the
+//     parser needs is flagged): the merged {name, value} list and the `http.header` block.
+
+/** Latin-1 lower-casing, as String.prototype.toLowerCase does it (A-Z, and À-Þ but ×). */
+const LOWER = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  LOWER[c] = (c >= 0x41 && c <= 0x5a) || (c >= 0xc0 && c <= 0xde && c !== 0xd7) ? c + 0x20 : c;
+}
+
+/** Hash of a header name as compared (lower-cased). */
+function nameHash(h: Uint8Array, s: number, e: number): number {
+  let x = 0;
+  for (let i = s; i < e; i++) x = (Math.imul(x, 31) + LOWER[h[i]!]!) | 0;
+  return x;
+}
+
+// Header values scanFields reports (KV_S / KV_E slots)
+const K_HOST = 0;
+const K_UA = 1;
+const K_COOKIE = 2;
+const K_CONTENT_TYPE = 3;
+const K_REFERER = 4;
+const K_XFF = 5;
+const K_CONTENT_LENGTH = 6;
+const K_TRANSFER_ENCODING = 7;
+const K_CONTENT_ENCODING = 8;
+const K_LOCATION = 9;
+const K_SERVER = 10;
+const K_SET_COOKIE = 11;
+const K_CONTENT_RANGE = 12;
+const KNOWN_NAMES = [
+  'host',
+  'user-agent',
+  'cookie',
+  'content-type',
+  'referer',
+  'x-forwarded-for',
+  'content-length',
+  'transfer-encoding',
+  'content-encoding',
+  'location',
+  'server',
+  'set-cookie',
+  'content-range',
+];
+const KNOWN_BYTES = KNOWN_NAMES.map((n) => Buffer.from(n, 'latin1'));
+const KNOWN_HASH = Int32Array.from(KNOWN_BYTES, (b) => nameHash(b, 0, b.length));
+
+/** KNOWN_SLOT[hash & KNOWN_MASK] = known id + 1 (0: none); the smallest table without collisions. */
+let KNOWN_MASK = 15;
+let KNOWN_SLOT = new Int8Array(16);
+for (;;) {
+  KNOWN_SLOT = new Int8Array(KNOWN_MASK + 1);
+  let ok = true;
+  for (let k = 0; k < KNOWN_HASH.length && ok; k++) {
+    const i = KNOWN_HASH[k]! & KNOWN_MASK;
+    if (KNOWN_SLOT[i] !== 0) ok = false;
+    KNOWN_SLOT[i] = k + 1;
+  }
+  if (ok) break;
+  KNOWN_MASK = KNOWN_MASK * 2 + 1;
+}
+
+/** Which known header h[s, s + len) is (case-insensitively), or -1. */
+function knownHeader(h: Uint8Array, s: number, len: number, hash: number): number {
+  const k = KNOWN_SLOT[hash & KNOWN_MASK]! - 1;
+  if (k < 0 || KNOWN_HASH[k] !== hash) return -1;
+  const n = KNOWN_BYTES[k]!;
+  if (n.length !== len) return -1;
+  for (let i = 0; i < len; i++) if (LOWER[h[s + i]!] !== n[i]) return -1;
+  return k;
+}
+
+/** Values found by scanFields: [KV_S, KV_E) into the scanned buffer, or KV_ABSENT / KV_COMPLEX in KV_S. */
+const KV_S = new Int32Array(KNOWN_NAMES.length);
+const KV_E = new Int32Array(KNOWN_NAMES.length);
+
+/** scanFields scratch (the parser is synchronous: one is enough). */
+const SCAN = {
+  /** Fields seen so far in this head: lower-cased name hash, name start, name length, known id (-1). */
+  hash: new Int32Array(64),
+  start: new Int32Array(64),
+  len: new Int32Array(64),
+  known: new Int32Array(64),
+  count: 0,
+  repetitions: 0,
+  /** Continuation lines of the field being read: [start, end) pairs in folds[0, nFolds). */
+  folds: [] as number[],
+  nFolds: 0,
+  /** Value of the first Content-Length: one range, or its parts when folded. */
+  clS: 0,
+  clE: 0,
+  clParts: null as number[] | null,
+};
+
+function growScan(): void {
+  const grow = (a: Int32Array): Int32Array<ArrayBuffer> => {
+    const b = new Int32Array(a.length * 2);
+    b.set(a);
+    return b;
+  };
+  SCAN.hash = grow(SCAN.hash);
+  SCAN.start = grow(SCAN.start);
+  SCAN.len = grow(SCAN.len);
+  SCAN.known = grow(SCAN.known);
+}
+
+/** Store the known value K_* as a transaction's slot pair at I[k], offsets moved by d. */
+function ownValue(I: Int32Array, k: number, known: number, d: number): void {
+  const s = KV_S[known]!;
+  I[k] = s >= 0 ? s + d : s;
+  I[k + 1] = KV_E[known]! + d;
+}
+
+/** Header list and `http.header` block built from a head. */
+interface HeaderData {
+  list: HttpHeader[];
+  block: Buffer | undefined;
+}
+
+/**
+ * Header lines of h[from, end) (through the blank line) -> merged {name, value} list (libhtp:
+ * repeated names joined by ", ", a repeated Content-Length dropped, past MAX_REPETITIONS
+ * repetitions dropped) and the `http.header` block: "Name: value\r\n" per header without
+ * `excluded` (the cookie header). Everything is written into one new buffer: the block, then
+ * the excluded header; names and values are views of it. No anomalies: scanFields raised them.
+ */
+function buildHeaderList(h: Buffer, from: number, end: number, excluded: string): HeaderData {
+  const raw: number[][] = [];
+  let p = from;
+  while (p < end) {
+    let lf = findLF(h, p, end);
+    if (lf < 0) lf = end;
+    let le = lf;
+    if (le > p && h[le - 1] === CR) le--;
+    if (le === p) break; // the blank line
+    if (isWs(h[p]!)) {
+      // obs-fold: continuation of the previous field
+      if (raw.length === 0) {
+        let q = p;
+        while (q < le && isWs(h[q]!)) q++;
+        raw.push([q, le]);
+      } else {
+        raw[raw.length - 1]!.push(p, le);
+      }
+    } else {
+      raw.push([p, le]);
+    }
+    p = lf + 1;
+  }
+  const list: Entry[] = [];
+  const byName = new Map<string, Entry>();
+  let repetitions = 0;
+  for (const segs of raw) {
+    const a = segs[0]!;
+    const b = segs[1]!;
+    let colon = -1;
+    for (let i = a; i < b; i++) {
+      if (h[i] === COLON) {
+        colon = i;
+        break;
+      }
+    }
+    let nameE = a;
+    const parts = segs.slice();
+    if (colon >= 0) {
+      nameE = colon;
+      while (nameE > a && isWs(h[nameE - 1]!)) nameE--;
+      parts[0] = colon + 1;
+    }
+    trimParts(h, parts);
+    const lname = h.toString('latin1', a, nameE).toLowerCase();
+    const prev = byName.get(lname);
+    if (prev !== undefined) {
+      if (lname === 'content-length') continue; // a repeated Content-Length is not joined
+      if (++repetitions > MAX_REPETITIONS) continue;
+      prev.parts.push(-1, -1, ...parts);
+      prev.valueLen += 2 + partsLen(parts);
+      continue;
+    }
+    const entry: Entry = { lname, nameS: a, nameE, parts, valueLen: partsLen(parts) };
+    list.push(entry);
+    byName.set(lname, entry);
+  }
+
+  let size = 0;
+  for (const e of list) size += e.nameE - e.nameS + 4 + e.valueLen;
+  const buf = Buffer.allocUnsafe(size);
+  const out: HttpHeader[] = new Array(list.length);
+  let o = 0;
+  let headersEnd = 0;
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
+      if ((e.lname === excluded) !== (pass === 1)) continue;
+      const n0 = o;
+      o += h.copy(buf, o, e.nameS, e.nameE);
+      const n1 = o;
+      buf[o++] = COLON;
+      buf[o++] = SP;
+      const v0 = o;
+      const parts = e.parts;
+      for (let k = 0; k < parts.length; k += 2) {
+        const ps = parts[k]!;
+        if (ps < 0) {
+          buf[o++] = 0x2c;
+          buf[o++] = SP;
+        } else {
+          o += h.copy(buf, o, ps, parts[k + 1]!);
+        }
+      }
+      const v1 = o;
+      buf[o++] = CR;
+      buf[o++] = LF;
+      out[i] = { name: buf.subarray(n0, n1), value: buf.subarray(v0, v1) };
+    }
+    if (pass === 0) headersEnd = o;
+  }
+  return { list: out, block: headersEnd > 0 ? buf.subarray(0, headersEnd) : undefined };
+}
+
+interface Entry {
+  lname: string;
+  nameS: number;
+  nameE: number;
+  /** Value as [start, end) ranges into the head; (-1, -1) stands for the ", " joining duplicates. */
+  parts: number[];
+  valueLen: number;
+}
+
+function partsLen(parts: number[]): number {
+  let n = 0;
+  for (let k = 0; k < parts.length; k += 2) n += parts[k]! < 0 ? 2 : parts[k + 1]! - parts[k]!;
+  return n;
+}
+
+/** Trim leading and trailing SP/HT across the ranges (in place). */
+function trimParts(h: Uint8Array, parts: number[]): void {
+  for (let k = 0; k < parts.length; k += 2) {
+    let a = parts[k]!;
+    const b = parts[k + 1]!;
+    while (a < b && isWs(h[a]!)) a++;
+    parts[k] = a;
+    if (a < b) break;
+  }
+  for (let k = parts.length - 2; k >= 0; k -= 2) {
+    const a = parts[k]!;
+    let b = parts[k + 1]!;
+    while (b > a && isWs(h[b - 1]!)) b--;
+    parts[k + 1] = b;
+    if (b > a) break;
+  }
+}
+
+/** Do the ranges hold the same bytes once concatenated? */
+function partsEqual(h: Buffer, a: number[], b: number[]): boolean {
+  const x = Buffer.concat(partsBufs(h, a));
+  const y = Buffer.concat(partsBufs(h, b));
+  return x.equals(y);
+}
+
+function partsBufs(h: Buffer, parts: number[]): Buffer[] {
+  const out: Buffer[] = [];
+  for (let k = 0; k < parts.length; k += 2) {
+    if (parts[k]! >= 0) out.push(h.subarray(parts[k]!, parts[k + 1]!));
+  }
+  return out;
+}
+
+function rangeEq(h: Uint8Array, as: number, ae: number, bs: number, be: number): boolean {
+  if (ae - as !== be - bs) return false;
+  for (let i = 0; i < ae - as; i++) if (h[as + i] !== h[bs + i]) return false;
+  return true;
+}
+
+/** Same host, compared as `http.host` is normalised (lower-case, trailing dots cut)? */
+function hostEquals(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): boolean {
+  while (ae > as && a[ae - 1] === 0x2e) ae--;
+  while (be > bs && b[be - 1] === 0x2e) be--;
+  if (ae - as !== be - bs) return false;
+  for (let i = 0; i < ae - as; i++) {
+    let c = a[as + i]!;
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    let d = b[bs + i]!;
+    if (d >= 0x41 && d <= 0x5a) d += 0x20;
+    if (c !== d) return false;
+  }
+  return true;
+}
+
+/** JS String.prototype.trim white space within Latin-1. */
+function isJsSpace(c: number): boolean {
+  return (c >= 0x09 && c <= 0x0d) || c === SP || c === 0xa0;
+}
+
+const CHUNKED = Buffer.from('chunked', 'latin1');
+
+/** Is one of the comma-separated codings of v[s, e) "chunked" (case-insensitively, trimmed)? */
+function hasChunked(v: Uint8Array, s: number, e: number): boolean {
+  let a = s;
+  while (a <= e) {
+    let b = a;
+    while (b < e && v[b] !== 0x2c) b++;
+    let ts = a;
+    let te = b;
+    while (ts < te && isJsSpace(v[ts]!)) ts++;
+    while (te > ts && isJsSpace(v[te - 1]!)) te--;
+    if (te - ts === CHUNKED.length) {
+      let i = 0;
+      while (i < te - ts && LOWER[v[ts + i]!] === CHUNKED[i]) i++;
+      if (i === te - ts) return true;
+    }
+    a = b + 1;
+  }
+  return false;
+}
+
+/**
+ * Index of the first LF in buf[pos, end), or -1. Native indexOf (memchr) is much faster
+ * than a loop in JS even for short lines, but it only stops at the end of `buf`: callers
+ * pass a buffer that ends near `end` (see HttpState.parse) or a head known to hold the LF.
+ */
+function findLF(buf: Buffer, pos: number, end: number): number {
+  if (pos >= end) return -1;
+  const i = buf.indexOf(LF, pos);
+  return i < end ? i : -1;
+}
+
+/** Starts of the header lines of the head being finished, then the start of its blank line. */
+let LINES = new Int32Array(64);
+
+/** Fill LINES with the lines of h[from, end) up to the blank line; returns how many (blank included). */
+function splitLines(h: Buffer, from: number, end: number): number {
+  let n = 0;
+  let p = from;
+  while (p < end) {
+    let lf = findLF(h, p, end);
+    if (lf < 0) lf = end;
+    if (n === LINES.length) growLines();
+    LINES[n++] = p;
+    if (lf === p || (lf === p + 1 && h[p] === CR)) break;
+    p = lf + 1;
+  }
+  return n;
+}
+
+function growLines(): void {
+  const b = new Int32Array(LINES.length * 2);
+  b.set(LINES);
+  LINES = b;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Parser
 
 export interface HttpParserOptions {
@@ -676,7 +1608,8 @@ class Side {
   startDone = false;
   /** P_* anomalies seen before the transaction exists. */
   pend = 0;
-  tail = Buffer.alloc(TAIL);
+  /** End of a start line cut by maxLineLength (allocated when first needed). */
+  tail: Buffer | null = null;
   tailLen = 0;
 
   // parsed start line, offsets into `head`
@@ -715,7 +1648,6 @@ class HttpState implements AppParserState {
   /** Transactions with a request, waiting for their response, oldest first. */
   private readonly pending: HttpTx[] = [];
   private nextId = 0;
-  private readonly parts = new UriParts();
 
   constructor(
     private readonly cfg: Config,
@@ -729,8 +1661,11 @@ class HttpState implements AppParserState {
     const s = this.sides[dir];
     if (off < 0) off = 0;
     if (end > buf.length) end = buf.length;
-    // keep indexOf from scanning far past `end` in a large shared buffer
-    if (buf.length - end > 4096) buf = buf.subarray(0, end);
+    // Head and trailer lines are searched with indexOf, which must not scan far past `end` in
+    // a large shared buffer (a capture or reassembly chunk): in a view ending at `end`, made
+    // when first needed, unless little follows `end` or the bytes end with a LF (no search
+    // can pass it). Body bytes are not looked at.
+    let lb: Buffer | null = null;
     let pos = off;
     while (pos < end) {
       const st = s.state;
@@ -738,7 +1673,8 @@ class HttpState implements AppParserState {
       const cur = s.tx;
       switch (st) {
         case ST_HEAD:
-          pos = this.headBytes(s, buf, pos, end);
+          if (lb === null) lb = buf.length - end <= 4096 || buf[end - 1] === LF ? buf : buf.subarray(0, end);
+          pos = this.headBytes(s, lb, pos, end);
           break;
         case ST_BODY_CL: {
           const n = Math.min(end - pos, s.remaining);
@@ -769,7 +1705,8 @@ class HttpState implements AppParserState {
           break;
         }
         case ST_TRAILER:
-          pos = this.trailerBytes(s, buf, pos, end);
+          if (lb === null) lb = buf.length - end <= 4096 || buf[end - 1] === LF ? buf : buf.subarray(0, end);
+          pos = this.trailerBytes(s, lb, pos, end);
           break;
         case ST_BODY_CLOSE:
           this.body(s, buf, pos, end);
@@ -847,7 +1784,16 @@ class HttpState implements AppParserState {
   private headBytes(s: Side, buf: Buffer, pos: number, end: number): number {
     const isReq = s.dir === TO_SERVER;
     const maxLine = this.cfg.maxLine;
+    let fast = true;
     while (pos < end) {
+      if (fast && s.lineLen === 0 && s.headLen === 0 && !s.startDone && !s.strict && !s.lineSkip && s.pend === 0) {
+        // nothing of this head kept yet: when all of it is here, parse it in place
+        if (isReq || !this.next09(s)) {
+          const r = this.fastHead(s, buf, pos, end);
+          if (r >= 0) return r;
+        }
+        fast = false; // not here whole: the general path for the rest of these bytes
+      }
       // the response to an HTTP/0.9 request has no status line: is this one?
       if (!isReq && !s.startDone && !s.strict && !s.lineSkip && s.lineLen < 5 && this.next09(s)) {
         const have = s.lineLen;
@@ -859,8 +1805,7 @@ class HttpState implements AppParserState {
           return pos;
         }
       }
-      let lf = buf.indexOf(LF, pos);
-      if (lf < 0 || lf >= end) lf = -1;
+      const lf = findLF(buf, pos, end);
       const lineEnd = lf < 0 ? end : lf;
       if (lineEnd > pos) {
         const n = lineEnd - pos;
@@ -914,7 +1859,10 @@ class HttpState implements AppParserState {
           continue;
         }
         this.appendByte(s, LF);
-        const r = isReq ? this.parseRequestLine(s) : this.parseStatusLine(s);
+        const sle = this.startLineEnd(s);
+        const r = isReq
+          ? this.parseRequestLine(s, s.head!, s.lineStart, sle)
+          : this.parseStatusLine(s, s.head!, s.lineStart, sle);
         this.resetLine(s);
         if (r === SL_BAD) {
           if (!s.strict) {
@@ -1032,7 +1980,7 @@ class HttpState implements AppParserState {
   /** Remember the last TAIL bytes cut off a too-long start line (to recover its protocol). */
   private keepTail(s: Side, buf: Buffer, a: number, b: number): void {
     const n = b - a;
-    const t = s.tail;
+    const t = s.tail ?? (s.tail = Buffer.allocUnsafe(TAIL));
     if (n >= TAIL) {
       buf.copy(t, 0, b - TAIL, b);
       s.tailLen = TAIL;
@@ -1051,7 +1999,7 @@ class HttpState implements AppParserState {
   private startLineEnd(s: Side): number {
     if (s.tailLen > 0 && s.dir === TO_SERVER) {
       // "GET /aaaa...(cut)...aaa HTTP/1.1": re-attach " HTTP/1.1" from the kept tail
-      const t = s.tail;
+      const t = s.tail!;
       let te = s.tailLen;
       while (te > 0 && isLineSpace(t[te - 1]!)) te--;
       let ts = te;
@@ -1071,15 +2019,14 @@ class HttpState implements AppParserState {
     return e;
   }
 
-  private parseRequestLine(s: Side): number {
-    const e = this.startLineEnd(s);
-    const h = s.head!;
-    let p = s.lineStart;
+  /** Parse the request line h[ls, e) (CRLF excluded) into the side's start-line offsets. */
+  private parseRequestLine(s: Side, h: Buffer, ls: number, e: number): number {
+    let p = ls;
     let flags = 0;
     s.slStart = p;
     s.slEnd = e;
     while (p < e && isLineSpace(h[p]!)) p++;
-    if (p > s.lineStart) flags |= F_LEADING_WS;
+    if (p > ls) flags |= F_LEADING_WS;
     const ms = p;
     while (p < e && TCHAR[h[p]!] === 1) p++;
     const me = p;
@@ -1137,10 +2084,9 @@ class HttpState implements AppParserState {
     return SL_09;
   }
 
-  private parseStatusLine(s: Side): number {
-    const e = this.startLineEnd(s);
-    const h = s.head!;
-    let p = s.lineStart;
+  /** Parse the status line h[ls, e) (CRLF excluded) into the side's start-line offsets. */
+  private parseStatusLine(s: Side, h: Buffer, ls: number, e: number): number {
+    let p = ls;
     let flags = 0;
     s.slStart = p;
     s.slEnd = e;
@@ -1178,27 +2124,77 @@ class HttpState implements AppParserState {
     return SL_OK;
   }
 
-  /** The head of a message is complete: build the transaction. */
+  /**
+   * A head starting at buf[pos] with nothing of it kept yet: when all of it is in
+   * buf[pos, end) and within the bounds (so the general path would keep every byte as it
+   * is), parse it in place and copy it once into its transaction. Returns the position after
+   * the head, or -1 (nothing changed) to let the general path handle these bytes.
+   */
+  private fastHead(s: Side, buf: Buffer, pos: number, end: number): number {
+    const maxLine = this.cfg.maxLine;
+    let lf = findLF(buf, pos, end);
+    // blank lines before a message are ignored
+    while (lf >= 0 && (lf === pos || (lf === pos + 1 && buf[pos] === CR))) {
+      pos = lf + 1;
+      lf = findLF(buf, pos, end);
+    }
+    if (lf < 0 || lf - pos > maxLine + 1) return -1;
+    const e = lf > pos && buf[lf - 1] === CR ? lf - 1 : lf;
+    const isReq = s.dir === TO_SERVER;
+    const r = isReq ? this.parseRequestLine(s, buf, pos, e) : this.parseStatusLine(s, buf, pos, e);
+    if (r === SL_BAD) return -1;
+    let he = lf + 1;
+    let n = 0; // lines in LINES
+    if (r !== SL_09) {
+      const maxHeaders = this.cfg.maxHeaders;
+      for (;;) {
+        const l = findLF(buf, he, end);
+        if (l < 0) return -1;
+        const blank = l === he || (l === he + 1 && buf[he] === CR);
+        if (!blank && (l - he > maxLine + 1 || n >= maxHeaders)) return -1;
+        if (n === LINES.length) growLines();
+        LINES[n++] = he;
+        he = l + 1;
+        if (blank) break;
+      }
+      if (he - pos > this.cfg.headLimit) return -1;
+    }
+    if (isReq) this.finishRequestHead(s, buf, pos, lf + 1, he, n, 0);
+    else this.finishResponseHead(s, buf, pos, lf + 1, he, n, 0);
+    return he;
+  }
+
+  /** The head gathered in the side's buffer is complete: build the transaction. */
   private finishHead(s: Side): void {
     const h = s.head!;
     const len = s.headLen;
-    let owned: Buffer;
-    if (len * 2 >= h.length) {
-      owned = h.subarray(0, len);
-      s.head = null; // handed over to the transaction
-    } else {
-      owned = Buffer.allocUnsafe(len);
-      h.copy(owned, 0, 0, len);
-    }
     const pend = s.pend;
     s.strict = false;
     s.skipped = 0;
     this.resetHead(s);
-    if (s.dir === TO_SERVER) this.finishRequestHead(s, owned, pend);
-    else this.finishResponseHead(s, owned, pend);
+    const hs = findLF(h, s.slEnd, len) + 1;
+    const n = splitLines(h, hs, len);
+    if (s.dir === TO_SERVER) this.finishRequestHead(s, h, 0, hs, len, n, pend);
+    else this.finishResponseHead(s, h, 0, hs, len, n, pend);
+    // keep one modest buffer per direction; a large one was for a rare large head
+    if (s.head === h && h.length > 16 * 1024) s.head = null;
   }
 
-  private finishRequestHead(s: Side, head: Buffer, pend: number): void {
+  /**
+   * The request head src[base, end) is complete (the side's start-line offsets point into
+   * src; its header lines start at hs, and at LINES[0, nLines)): raise its anomalies, find
+   * what the parser needs, copy it once into the transaction.
+   */
+  private finishRequestHead(
+    s: Side,
+    src: Buffer,
+    base: number,
+    hs: number,
+    end: number,
+    nLines: number,
+    pend: number,
+  ): void {
+    this.hold();
     const tx = new HttpTx(this.nextId++);
     const flags = s.slFlags;
     // start-line anomalies
@@ -1211,72 +2207,139 @@ class HttpState implements AppParserState {
     if (pend & P_LONG) this.anomaly(tx, E.requestFieldTooLong);
     if (pend & P_MANY) this.anomaly(tx, E.requestTooManyHeaders);
 
-    tx.requestHead = head;
-    tx.requestLine = head.subarray(s.slStart, s.slEnd);
-    tx.method = head.subarray(s.a0, s.a1);
-    tx.uriRaw = head.subarray(s.b0, s.b1);
-    if (s.c0 >= 0) tx.protocol = head.subarray(s.c0, s.c1);
     tx.http09 = s.version === 9 && s.c0 < 0;
-    const hs = head.indexOf(LF, s.slEnd) + 1;
-    tx.requestHeadersRaw = head.subarray(hs);
-    const isConnect = bytesEq(head, s.a0, s.a1, 'CONNECT');
+    const isConnect = bytesEq(src, s.a0, s.a1, 'CONNECT');
     tx._connect = isConnect;
-    tx._head = bytesEq(head, s.a0, s.a1, 'HEAD');
+    tx._head = bytesEq(src, s.a0, s.a1, 'HEAD');
 
-    const entries = this.parseFields(tx, head, hs, head.length, REQ_EVENTS);
-    const p = this.parts;
-    splitUri(head, s.b0, s.b1, p, isConnect);
-    const hostHdr = entries.byName.get('host');
-    const uriLen = s.b1 - s.b0;
-    const hostRoom = Math.max(hostHdr?.valueLen ?? 0, p.hostEnd - p.hostStart, 0);
-    const d = this.buildHeaders(entries, 'cookie', uriLen + 1 + hostRoom);
-    tx.requestHeaderList = d.list;
-    if (d.headersEnd > 0) tx.requestHeaders = d.buf.subarray(0, d.headersEnd);
-
-    // http.uri
-    let o = d.end;
-    const u0 = o;
-    if (isConnect) {
-      head.copy(d.buf, o, s.b0, s.b1);
-      o += uriLen;
-    } else {
-      o = normalizeUriInto(head, p, d.buf, o, this.cfg.uri);
+    this.scanFields(tx, src, nLines, REQ_EVENTS);
+    const wantEnc = this.cfg.decompress && this.cfg.maxBody > 0;
+    // a value the parser needs is folded or merged: build the list now (rare)
+    let data: HeaderData | null = null;
+    if (
+      KV_S[K_HOST] === KV_COMPLEX ||
+      KV_S[K_CONTENT_LENGTH] === KV_COMPLEX ||
+      KV_S[K_TRANSFER_ENCODING] === KV_COMPLEX ||
+      (wantEnc && KV_S[K_CONTENT_ENCODING] === KV_COMPLEX)
+    ) {
+      data = buildHeaderList(src, hs, end, 'cookie');
     }
-    tx.uri = d.buf.subarray(u0, o);
+
+    // Host header value: hv[hvS, hvE)
+    let hv: Buffer | undefined;
+    let hvS = 0;
+    let hvE = 0;
+    if (KV_S[K_HOST]! >= 0) {
+      hv = src;
+      hvS = KV_S[K_HOST]!;
+      hvE = KV_E[K_HOST]!;
+    } else if (KV_S[K_HOST] === KV_COMPLEX) {
+      hv = findHeader(data!.list, 'host')!;
+      hvE = hv.length;
+    }
 
     // http.host: the absolute URI's authority wins over the Host header (RFC 9112 3.2.2)
-    const hostHdrValue = hostHdr?.value;
+    const p = URI_PARTS;
+    splitUri(src, s.b0, s.b1, p, isConnect);
+    let hostSrc: Buffer | undefined;
+    let hostS = 0;
+    let hostE = 0;
+    let rawSrc: Buffer | undefined;
+    let rawS = 0;
+    let rawE = 0;
     if (p.hostStart >= 0 && p.hostEnd > p.hostStart) {
-      const hp = parseHostPort(head, p.hostStart, p.portStart >= 0 ? p.portEnd : p.hostEnd);
+      const hp = parseHostPortInto(src, p.hostStart, p.portStart >= 0 ? p.portEnd : p.hostEnd, HP1);
       if (hp.invalid) this.anomaly(tx, E.requestUriHostInvalid);
-      const h0 = o;
-      o = normalizeHostInto(head, hp.hostStart, hp.hostEnd, d.buf, o);
-      tx.host = d.buf.subarray(h0, o);
+      hostSrc = src;
+      hostS = hp.hostStart;
+      hostE = hp.hostEnd;
       tx.port = hp.port;
-      tx.hostRaw = hostHdrValue ?? head.subarray(hp.hostStart, hp.hostEnd);
-      if (hostHdrValue !== undefined) {
-        const hh = parseHostPort(hostHdrValue, 0, hostHdrValue.length);
-        if (!hostEquals(hostHdrValue, hh.hostStart, hh.hostEnd, tx.host)) this.anomaly(tx, E.hostHeaderAmbiguous);
+      if (hv !== undefined) {
+        rawSrc = hv;
+        rawS = hvS;
+        rawE = hvE;
+        const hh = parseHostPortInto(hv, hvS, hvE, HP2);
+        if (!hostEquals(hv, hh.hostStart, hh.hostEnd, src, hostS, hostE)) this.anomaly(tx, E.hostHeaderAmbiguous);
+      } else {
+        rawSrc = src;
+        rawS = hostS;
+        rawE = hostE;
       }
-    } else if (hostHdrValue !== undefined) {
-      const hp = parseHostPort(hostHdrValue, 0, hostHdrValue.length);
+    } else if (hv !== undefined) {
+      const hp = parseHostPortInto(hv, hvS, hvE, HP1);
       if (hp.invalid) this.anomaly(tx, E.requestHeaderHostInvalid);
-      const h0 = o;
-      o = normalizeHostInto(hostHdrValue, hp.hostStart, hp.hostEnd, d.buf, o);
-      tx.host = d.buf.subarray(h0, o);
+      hostSrc = hv;
+      hostS = hp.hostStart;
+      hostE = hp.hostEnd;
       tx.port = hp.port;
-      tx.hostRaw = hostHdrValue;
+      rawSrc = hv;
+      rawS = hvS;
+      rawE = hvE;
     }
-    if (hostHdr === undefined && s.version === 11) this.anomaly(tx, E.missingHostHeader);
+    if (hv === undefined && s.version === 11) this.anomaly(tx, E.missingHostHeader);
 
-    tx.userAgent = entries.byName.get('user-agent')?.value;
-    tx.cookie = entries.byName.get('cookie')?.value;
-    tx.contentType = entries.byName.get('content-type')?.value;
-    tx.referer = entries.byName.get('referer')?.value;
-    tx.xff = entries.byName.get('x-forwarded-for')?.value;
-    const framing = this.framing(tx, entries, REQ_EVENTS);
-    tx.contentLength = framing.cl;
-    tx._reqEnc = this.cfg.decompress ? encodingOf(entries.byName.get('content-encoding')?.value) : ENC_NONE;
+    this.framing(tx, src, data, REQ_EVENTS);
+    const cl = this.fCl;
+    const chunked = this.fChunked;
+    tx.contentLength = cl;
+    if (wantEnc) tx._reqEnc = this.encoding(src, data);
+
+    // the one copy: head, then the offsets
+    const len = end - base;
+    const m = ownRoom(len, Q_SLOTS);
+    const own = OWN;
+    const I = OWN_I32;
+    const at = OWN_AT;
+    src.copy(own, at, base, end);
+    const d = at - base; // src offset -> own offset
+    tx._rq = own;
+    tx._rqI = I;
+    tx._rqM = m;
+    tx._uriOpts = isConnect ? undefined : this.cfg.uri;
+    I[m + Q_HEAD_S] = at;
+    I[m + Q_HEAD_E] = at + len;
+    I[m + Q_SL_E] = s.slEnd + d;
+    I[m + Q_M_S] = s.a0 + d;
+    I[m + Q_M_E] = s.a1 + d;
+    I[m + Q_U_S] = s.b0 + d;
+    I[m + Q_U_E] = s.b1 + d;
+    I[m + Q_P_S] = s.c0 >= 0 ? s.c0 + d : -1;
+    I[m + Q_P_E] = s.c0 >= 0 ? s.c1 + d : -1;
+    I[m + Q_H_S] = hs + d;
+    let hf = 0;
+    if (hostSrc !== undefined) {
+      if (hostSrc === src) {
+        hf |= HOST_OWN;
+        I[m + Q_HOST_S] = hostS + d;
+        I[m + Q_HOST_E] = hostE + d;
+      } else {
+        hf |= HOST_MERGED;
+        I[m + Q_HOST_S] = hostS;
+        I[m + Q_HOST_E] = hostE;
+      }
+    }
+    if (rawSrc !== undefined) {
+      if (rawSrc === src) {
+        hf |= RAW_OWN;
+        I[m + Q_RAW_S] = rawS + d;
+        I[m + Q_RAW_E] = rawE + d;
+      } else {
+        hf |= RAW_MERGED;
+      }
+    }
+    I[m + Q_HOST] = hf;
+    if (hf & (HOST_MERGED | RAW_MERGED)) tx.fillView(V_HOST_VALUE, hv);
+    ownValue(I, m + Q_UA, K_UA, d);
+    ownValue(I, m + Q_COOKIE, K_COOKIE, d);
+    ownValue(I, m + Q_CONTENT_TYPE, K_CONTENT_TYPE, d);
+    ownValue(I, m + Q_REFERER, K_REFERER, d);
+    ownValue(I, m + Q_XFF, K_XFF, d);
+    if (data !== null) {
+      tx._rqList = data.list;
+      tx.requestHeaders = data.block;
+    }
+
+    this.release();
 
     // pairing
     this.pending.push(tx);
@@ -1295,20 +2358,30 @@ class HttpState implements AppParserState {
     } else if (isConnect) {
       this.messageDone(s, false);
       s.state = ST_CONNECT_WAIT;
-    } else if (s.version === 20 && bytesEq(head, s.a0, s.a1, 'PRI')) {
+    } else if (s.version === 20 && bytesEq(src, s.a0, s.a1, 'PRI')) {
       // HTTP/2 connection preface ("PRI * HTTP/2.0"): not HTTP/1 from here on
       this.messageDone(s, false);
       this.tunnel();
-    } else if (framing.chunked) {
+    } else if (chunked) {
       this.startChunked(s);
-    } else if (framing.cl > 0) {
-      this.startBody(s, tx, framing.cl);
+    } else if (cl > 0) {
+      this.startBody(s, tx, cl);
     } else {
       this.messageDone(s, false);
     }
   }
 
-  private finishResponseHead(s: Side, head: Buffer, pend: number): void {
+  /** The response head src[base, end) is complete: see finishRequestHead. */
+  private finishResponseHead(
+    s: Side,
+    src: Buffer,
+    base: number,
+    hs: number,
+    end: number,
+    nLines: number,
+    pend: number,
+  ): void {
+    this.hold();
     const code = s.statusCode;
     let tx = s.interim;
     s.interim = null;
@@ -1340,29 +2413,59 @@ class HttpState implements AppParserState {
         tx._seen100 = true;
       }
       s.interim = tx;
+      this.release();
       return;
     }
 
-    tx.responseHead = head;
-    tx.responseLine = head.subarray(s.slStart, s.slEnd);
-    tx.responseProtocol = head.subarray(s.a0, s.a1);
-    tx.statusCodeBuf = head.subarray(s.b0, s.b1);
     tx.statusCode = code;
-    tx.statusMessage = head.subarray(s.c0, s.c1);
-    const hs = head.indexOf(LF, s.slEnd) + 1;
-    tx.responseHeadersRaw = head.subarray(hs);
-    const entries = this.parseFields(tx, head, hs, head.length, RESP_EVENTS);
-    const d = this.buildHeaders(entries, 'set-cookie', 0);
-    tx.responseHeaderList = d.list;
-    if (d.headersEnd > 0) tx.responseHeaders = d.buf.subarray(0, d.headersEnd);
-    tx.responseContentType = entries.byName.get('content-type')?.value;
-    tx.location = entries.byName.get('location')?.value;
-    tx.server = entries.byName.get('server')?.value;
-    tx.setCookie = entries.byName.get('set-cookie')?.value;
-    tx.contentRange = entries.byName.get('content-range')?.value;
-    const framing = this.framing(tx, entries, RESP_EVENTS);
-    tx.responseContentLength = framing.cl;
-    tx._respEnc = this.cfg.decompress ? encodingOf(entries.byName.get('content-encoding')?.value) : ENC_NONE;
+    this.scanFields(tx, src, nLines, RESP_EVENTS);
+    const wantEnc = this.cfg.decompress && this.cfg.maxBody > 0;
+    let data: HeaderData | null = null;
+    if (
+      KV_S[K_CONTENT_LENGTH] === KV_COMPLEX ||
+      KV_S[K_TRANSFER_ENCODING] === KV_COMPLEX ||
+      (wantEnc && KV_S[K_CONTENT_ENCODING] === KV_COMPLEX)
+    ) {
+      data = buildHeaderList(src, hs, end, 'set-cookie');
+    }
+    this.framing(tx, src, data, RESP_EVENTS);
+    const cl = this.fCl;
+    const chunked = this.fChunked;
+    const badTe = this.fBadTe;
+    tx.responseContentLength = cl;
+    if (wantEnc) tx._respEnc = this.encoding(src, data);
+
+    // the one copy: head, then the offsets
+    const len = end - base;
+    const m = ownRoom(len, R_SLOTS);
+    const own = OWN;
+    const I = OWN_I32;
+    const at = OWN_AT;
+    src.copy(own, at, base, end);
+    const d = at - base; // src offset -> own offset
+    tx._rs = own;
+    tx._rsI = I;
+    tx._rsM = m;
+    I[m + R_HEAD_S] = at;
+    I[m + R_HEAD_E] = at + len;
+    I[m + R_SL_E] = s.slEnd + d;
+    I[m + R_P_S] = s.a0 + d;
+    I[m + R_P_E] = s.a1 + d;
+    I[m + R_SC_S] = s.b0 + d;
+    I[m + R_SC_E] = s.b1 + d;
+    I[m + R_SM_S] = s.c0 + d;
+    I[m + R_SM_E] = s.c1 + d;
+    I[m + R_H_S] = hs + d;
+    ownValue(I, m + R_CONTENT_TYPE, K_CONTENT_TYPE, d);
+    ownValue(I, m + R_LOCATION, K_LOCATION, d);
+    ownValue(I, m + R_SERVER, K_SERVER, d);
+    ownValue(I, m + R_SET_COOKIE, K_SET_COOKIE, d);
+    ownValue(I, m + R_CONTENT_RANGE, K_CONTENT_RANGE, d);
+    if (data !== null) {
+      tx._rsList = data.list;
+      tx.responseHeaders = data.block;
+    }
+    this.release();
 
     s.tx = tx;
     this.raise(tx, TX_RESPONSE_HEADERS, TO_CLIENT);
@@ -1377,159 +2480,200 @@ class HttpState implements AppParserState {
     if (tx._connect && req.state === ST_CONNECT_WAIT) req.state = ST_HEAD;
     if (tx._head || code === 204 || code === 304) {
       this.messageDone(s, false);
-    } else if (framing.chunked) {
+    } else if (chunked) {
       if (s.version !== 0 && s.version < 11) this.anomaly(tx, E.responseChunkedOldProto);
       this.startChunked(s);
-    } else if (framing.cl >= 0 && !framing.badTe) {
-      if (framing.cl === 0) this.messageDone(s, false);
-      else this.startBody(s, tx, framing.cl);
+    } else if (cl >= 0 && !badTe) {
+      if (cl === 0) this.messageDone(s, false);
+      else this.startBody(s, tx, cl);
     } else {
       this.startBody(s, tx, -1);
       s.state = ST_BODY_CLOSE;
     }
   }
 
-  /** Body framing from Content-Length / Transfer-Encoding (RFC 9112 6.3). */
-  private framing(tx: HttpTx, entries: Fields, ev: DirEvents): { cl: number; chunked: boolean; badTe: boolean } {
+  // framing() results
+  private fCl = -1;
+  private fChunked = false;
+  private fBadTe = false;
+
+  /**
+   * Body framing from Content-Length / Transfer-Encoding (RFC 9112 6.3), from the values
+   * scanFields found in src (or the built list when they are folded or merged).
+   */
+  private framing(tx: HttpTx, src: Buffer, data: HeaderData | null, ev: DirEvents): void {
     let cl = -1;
     let chunked = false;
     let badTe = false;
-    const te = entries.byName.get('transfer-encoding')?.value;
-    if (te !== undefined) {
-      const codings = te.toString('latin1').toLowerCase().split(',');
-      chunked = codings.some((c) => c.trim() === 'chunked');
+    let ks = KV_S[K_TRANSFER_ENCODING]!;
+    if (ks !== KV_ABSENT) {
+      if (ks >= 0) chunked = hasChunked(src, ks, KV_E[K_TRANSFER_ENCODING]!);
+      else {
+        const te = findHeader(data!.list, 'transfer-encoding')!;
+        chunked = hasChunked(te, 0, te.length);
+      }
       if (!chunked) {
         badTe = true;
         this.anomaly(tx, ev.transferEncoding);
       }
     }
-    const clv = entries.byName.get('content-length')?.value;
-    if (clv !== undefined) {
-      cl = parseContentLength(clv, 0, clv.length);
+    ks = KV_S[K_CONTENT_LENGTH]!;
+    if (ks !== KV_ABSENT) {
+      if (ks >= 0) cl = parseContentLength(src, ks, KV_E[K_CONTENT_LENGTH]!);
+      else {
+        const v = findHeader(data!.list, 'content-length')!;
+        cl = parseContentLength(v, 0, v.length);
+      }
       if (cl < 0) this.anomaly(tx, ev.contentLength);
     }
-    return { cl, chunked, badTe };
+    this.fCl = cl;
+    this.fChunked = chunked;
+    this.fBadTe = badTe;
+  }
+
+  /** The Content-Encoding decoded for inspection. */
+  private encoding(src: Buffer, data: HeaderData | null): number {
+    const ks = KV_S[K_CONTENT_ENCODING]!;
+    if (ks === KV_ABSENT) return ENC_NONE;
+    const v = ks >= 0 ? src.subarray(ks, KV_E[K_CONTENT_ENCODING]!) : findHeader(data!.list, 'content-encoding');
+    return encodingOf(v);
   }
 
   // --- header fields
 
-  /** Header lines of head[from, end) -> merged entries (libhtp: repeated names joined by ", "). */
-  private parseFields(tx: HttpTx, h: Buffer, from: number, end: number, ev: DirEvents): Fields {
-    const raw: number[][] = [];
-    let p = from;
-    while (p < end) {
-      let lf = h.indexOf(LF, p);
-      if (lf < 0 || lf >= end) lf = end;
-      let le = lf;
-      if (le > p && h[le - 1] === CR) le--;
-      if (le === p) break; // the blank line
+  /**
+   * The header lines at LINES[0, n) (the last one the blank line) of h: raise the field
+   * anomalies and leave the known values in KV_S / KV_E, as buildHeaderList would merge them
+   * (libhtp: repeated names joined by ", "; see there). Allocates nothing for ordinary heads.
+   */
+  private scanFields(tx: HttpTx, h: Buffer, n: number, ev: DirEvents): void {
+    KV_S.fill(KV_ABSENT);
+    const sc = SCAN;
+    sc.count = 0;
+    sc.repetitions = 0;
+    sc.nFolds = 0;
+    const lines = LINES;
+    let a = -1; // first line [a, b) of the field being read
+    let b = -1;
+    for (let i = 0; i + 1 < n; i++) {
+      const p = lines[i]!;
+      const lf = lines[i + 1]! - 1;
+      const le = lf > p && h[lf - 1] === CR ? lf - 1 : lf;
+      if (le === p) break; // (the blank line is the last one)
       if (isWs(h[p]!)) {
         // obs-fold: continuation of the previous field
-        if (raw.length === 0) {
+        if (a < 0) {
           this.anomaly(tx, ev.folding);
           let q = p;
           while (q < le && isWs(h[q]!)) q++;
-          raw.push([q, le]);
+          a = q;
+          b = le;
         } else {
-          raw[raw.length - 1]!.push(p, le);
+          if (sc.nFolds + 2 > sc.folds.length) sc.folds.push(0, 0);
+          sc.folds[sc.nFolds++] = p;
+          sc.folds[sc.nFolds++] = le;
         }
       } else {
-        raw.push([p, le]);
-      }
-      p = lf + 1;
-    }
-    const list: Entry[] = [];
-    const byName = new Map<string, Entry>();
-    let repetitions = 0;
-    for (const segs of raw) {
-      const a = segs[0]!;
-      const b = segs[1]!;
-      let colon = h.indexOf(COLON, a);
-      if (colon >= b) colon = -1;
-      let nameE = a;
-      let parts: number[];
-      if (colon < 0) {
-        // libhtp keeps it as a header with an empty name, so its bytes are still inspected
-        this.anomaly(tx, ev.missingColon);
-        parts = segs.slice();
-      } else {
-        nameE = colon;
-        while (nameE > a && isWs(h[nameE - 1]!)) nameE--;
-        let ok = nameE === colon && nameE > a;
-        for (let i = a; ok && i < nameE; i++) if (TCHAR[h[i]!] !== 1) ok = false;
-        if (!ok) this.anomaly(tx, ev.headerInvalid);
-        parts = segs.slice();
-        parts[0] = colon + 1;
-      }
-      trimParts(h, parts);
-      const lname = h.toString('latin1', a, nameE).toLowerCase();
-      const prev = byName.get(lname);
-      if (prev !== undefined) {
-        if (lname === 'content-length') {
-          // a repeated Content-Length is not joined; a different value is ambiguous
-          if (!partsEqual(h, prev.parts, parts)) this.anomaly(tx, ev.duplicateContentLength);
-          continue;
+        if (a >= 0) {
+          this.field(tx, h, a, b, ev);
+          sc.nFolds = 0;
         }
-        if (++repetitions > MAX_REPETITIONS) {
-          this.anomaly(tx, ev.repetition);
-          continue;
-        }
-        prev.parts.push(-1, -1, ...parts);
-        prev.valueLen += 2 + partsLen(parts);
-        continue;
+        a = p;
+        b = le;
       }
-      const entry: Entry = { lname, src: h, nameS: a, nameE, parts, valueLen: partsLen(parts), value: EMPTY };
-      list.push(entry);
-      byName.set(lname, entry);
     }
-    return { list, byName };
+    if (a >= 0) this.field(tx, h, a, b, ev);
   }
 
-  /**
-   * Write "Name: value\r\n" for every entry into one new buffer: the `http.header` ones
-   * first (without `excluded`, the cookie header), then the excluded ones, then `extra`
-   * bytes of room. Header views point into it.
-   */
-  private buildHeaders(
-    f: Fields,
-    excluded: string,
-    extra: number,
-  ): { buf: Buffer; list: HttpHeader[]; headersEnd: number; end: number } {
-    let size = extra;
-    for (const e of f.list) size += e.nameE - e.nameS + 4 + e.valueLen;
-    const buf = Buffer.allocUnsafe(size);
-    const list: HttpHeader[] = new Array(f.list.length);
-    let o = 0;
-    let headersEnd = 0;
-    for (let pass = 0; pass < 2; pass++) {
-      for (let i = 0; i < f.list.length; i++) {
-        const e = f.list[i]!;
-        if ((e.lname === excluded) !== (pass === 1)) continue;
-        const n0 = o;
-        o += e.src.copy(buf, o, e.nameS, e.nameE);
-        const n1 = o;
-        buf[o++] = COLON;
-        buf[o++] = SP;
-        const v0 = o;
-        const parts = e.parts;
-        for (let k = 0; k < parts.length; k += 2) {
-          const ps = parts[k]!;
-          if (ps < 0) {
-            buf[o++] = 0x2c;
-            buf[o++] = SP;
-          } else {
-            o += e.src.copy(buf, o, ps, parts[k + 1]!);
-          }
-        }
-        const v1 = o;
-        buf[o++] = CR;
-        buf[o++] = LF;
-        e.value = buf.subarray(v0, v1);
-        list[i] = { name: buf.subarray(n0, n1), value: e.value };
+  /** One header field: first line h[a, b), continuation lines in SCAN.folds. */
+  private field(tx: HttpTx, h: Buffer, a: number, b: number, ev: DirEvents): void {
+    // one pass over the name: the colon, the name's hash, whether it is a token
+    let colon = -1;
+    let hash = 0;
+    let token = true;
+    for (let i = a; i < b; i++) {
+      const c = h[i]!;
+      if (c === COLON) {
+        colon = i;
+        break;
       }
-      if (pass === 0) headersEnd = o;
+      hash = (Math.imul(hash, 31) + LOWER[c]!) | 0;
+      if (TCHAR[c] !== 1) token = false;
     }
-    return { buf, list, headersEnd, end: o };
+    let nameE = a;
+    let vs = a;
+    if (colon < 0) {
+      // libhtp keeps it as a header with an empty name, so its bytes are still inspected
+      this.anomaly(tx, ev.missingColon);
+      hash = 0;
+    } else {
+      nameE = colon;
+      while (nameE > a && isWs(h[nameE - 1]!)) nameE--;
+      if (nameE !== colon) {
+        hash = nameHash(h, a, nameE);
+        token = false;
+      }
+      if (!token || nameE === a) this.anomaly(tx, ev.headerInvalid);
+      vs = colon + 1;
+    }
+    // the value: one range [vs, ve), or parts over folded lines
+    const sc = SCAN;
+    let ve = b;
+    let parts: number[] | null = null;
+    if (sc.nFolds === 0) {
+      while (vs < ve && isWs(h[vs]!)) vs++;
+      while (ve > vs && isWs(h[ve - 1]!)) ve--;
+    } else {
+      parts = [vs, ve, ...sc.folds.slice(0, sc.nFolds)];
+      trimParts(h, parts);
+    }
+
+    const nlen = nameE - a;
+    const n = sc.count;
+    let prev = -1;
+    outer: for (let j = 0; j < n; j++) {
+      if (sc.hash[j] !== hash || sc.len[j] !== nlen) continue;
+      const ps = sc.start[j]!;
+      for (let i = 0; i < nlen; i++) if (LOWER[h[ps + i]!] !== LOWER[h[a + i]!]) continue outer;
+      prev = j;
+      break;
+    }
+    if (prev >= 0) {
+      const k = sc.known[prev]!;
+      if (k === K_CONTENT_LENGTH) {
+        // a repeated Content-Length is not joined; a different value is ambiguous
+        let same: boolean;
+        if (sc.clParts === null && parts === null) same = rangeEq(h, sc.clS, sc.clE, vs, ve);
+        else same = partsEqual(h, sc.clParts ?? [sc.clS, sc.clE], parts ?? [vs, ve]);
+        if (!same) this.anomaly(tx, ev.duplicateContentLength);
+        return;
+      }
+      if (++sc.repetitions > MAX_REPETITIONS) {
+        this.anomaly(tx, ev.repetition);
+        return;
+      }
+      if (k >= 0) KV_S[k] = KV_COMPLEX; // merged "a, b"
+      return;
+    }
+    if (n === sc.hash.length) growScan();
+    sc.hash[n] = hash;
+    sc.start[n] = a;
+    sc.len[n] = nlen;
+    const k = knownHeader(h, a, nlen, hash);
+    sc.known[n] = k;
+    sc.count = n + 1;
+    if (k < 0) return;
+    if (parts === null) {
+      KV_S[k] = vs;
+      KV_E[k] = ve;
+    } else {
+      KV_S[k] = KV_COMPLEX;
+    }
+    if (k === K_CONTENT_LENGTH) {
+      sc.clS = vs;
+      sc.clE = ve;
+      sc.clParts = parts;
+    }
   }
 
   // --- bodies
@@ -1661,8 +2805,7 @@ class HttpState implements AppParserState {
   /** trailer-section after the last chunk: lines up to a blank line (not kept). */
   private trailerBytes(s: Side, buf: Buffer, pos: number, end: number): number {
     while (pos < end) {
-      let lf = buf.indexOf(LF, pos);
-      if (lf < 0 || lf >= end) lf = -1;
+      const lf = findLF(buf, pos, end);
       const lineEnd = lf < 0 ? end : lf;
       if (lineEnd > pos) {
         if (s.lineLen === 0) s.lineFirst = buf[pos]!;
@@ -1757,7 +2900,27 @@ class HttpState implements AppParserState {
       else tx.events.push(event);
       if (tx._detached) return;
     }
-    this.sink.anomaly(this.flow, 'http', event);
+    if (this.held !== null) this.held.push(event);
+    else this.sink.anomaly(this.flow, 'http', event);
+  }
+
+  /**
+   * Anomalies raised while a head is being finished are handed to the sink when it is done
+   * (in order, before anything else is reported): the sink is never called while the shared
+   * scratch state (LINES, SCAN, KV_S, ...) is in use, so it may even feed another flow.
+   */
+  private held: string[] | null = null;
+
+  private hold(): void {
+    this.held = HELD;
+    HELD.length = 0;
+  }
+
+  private release(): void {
+    this.held = null;
+    if (HELD.length === 0) return;
+    const events = HELD.splice(0, HELD.length);
+    for (const e of events) this.sink.anomaly(this.flow, 'http', e);
   }
 
   /** After lost bytes or a bad message: look for the next line that starts a message. */
@@ -1805,71 +2968,6 @@ class HttpState implements AppParserState {
       tx.responseMessageLength += kept;
     }
   }
-}
-
-interface Entry {
-  lname: string;
-  src: Buffer;
-  nameS: number;
-  nameE: number;
-  /** Value as [start, end) ranges into src; (-1, -1) stands for the ", " joining duplicates. */
-  parts: number[];
-  valueLen: number;
-  value: Buffer;
-}
-
-interface Fields {
-  list: Entry[];
-  byName: Map<string, Entry>;
-}
-
-function partsLen(parts: number[]): number {
-  let n = 0;
-  for (let k = 0; k < parts.length; k += 2) n += parts[k]! < 0 ? 2 : parts[k + 1]! - parts[k]!;
-  return n;
-}
-
-/** Trim leading and trailing SP/HT across the ranges (in place). */
-function trimParts(h: Buffer, parts: number[]): void {
-  for (let k = 0; k < parts.length; k += 2) {
-    let a = parts[k]!;
-    const b = parts[k + 1]!;
-    while (a < b && isWs(h[a]!)) a++;
-    parts[k] = a;
-    if (a < b) break;
-  }
-  for (let k = parts.length - 2; k >= 0; k -= 2) {
-    const a = parts[k]!;
-    let b = parts[k + 1]!;
-    while (b > a && isWs(h[b - 1]!)) b--;
-    parts[k + 1] = b;
-    if (b > a) break;
-  }
-}
-
-function partsEqual(h: Buffer, a: number[], b: number[]): boolean {
-  const x = Buffer.concat(partsBufs(h, a));
-  const y = Buffer.concat(partsBufs(h, b));
-  return x.equals(y);
-}
-
-function partsBufs(h: Buffer, parts: number[]): Buffer[] {
-  const out: Buffer[] = [];
-  for (let k = 0; k < parts.length; k += 2) {
-    if (parts[k]! >= 0) out.push(h.subarray(parts[k]!, parts[k + 1]!));
-  }
-  return out;
-}
-
-function hostEquals(a: Buffer, as: number, ae: number, norm: Buffer): boolean {
-  while (ae > as && a[ae - 1] === 0x2e) ae--;
-  if (ae - as !== norm.length) return false;
-  for (let i = 0; i < norm.length; i++) {
-    let c = a[as + i]!;
-    if (c >= 0x41 && c <= 0x5a) c += 0x20;
-    if (c !== norm[i]) return false;
-  }
-  return true;
 }
 
 function hexDigit(c: number): number {

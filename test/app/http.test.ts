@@ -1099,7 +1099,9 @@ describe('fuzz', () => {
       try {
         rec = run(steps, { parser, split });
       } catch (e) {
-        throw new Error(`iteration ${iter}: ${(e as Error).stack}\n${JSON.stringify(steps.map((x) => x.map(String)))}`);
+        throw new Error(`iteration ${iter}: ${(e as Error).stack}\n${JSON.stringify(steps.map((x) => x.map(String)))}`, {
+          cause: e,
+        });
       }
       // after end() every reported transaction is complete and EVE renders
       for (const t of rec.txs) {
