@@ -54,7 +54,8 @@ export class MirrorDedup {
     const v4 = p.ipVersion === 4;
     const fixedEnd = start + (v4 ? 20 : 40);
     for (let i = start; i + 4 <= fixedEnd; i += 4) {
-      w = d.readUInt32BE(i);
+      // Big-endian word by hand: Buffer#readUInt32BE validates its argument on every call.
+      w = (d[i]! << 24) | (d[i + 1]! << 16) | (d[i + 2]! << 8) | d[i + 3]!;
       if (v4 && i === start + 8)
         w &= 0x00ff0000; // keep the protocol only
       else if (!v4 && i === start + 4) w &= 0xffffff00; // drop the hop limit
@@ -64,7 +65,7 @@ export class MirrorDedup {
     const l4 = start + p.l3HdrLen;
     const l4End = Math.min(p.l3End, l4 + L4_WORDS * 4);
     for (let i = l4; i + 4 <= l4End; i += 4) {
-      w = d.readUInt32BE(i);
+      w = (d[i]! << 24) | (d[i + 1]! << 16) | (d[i + 2]! << 8) | d[i + 3]!;
       h1 = Math.imul(h1 ^ w, 0x01000193);
       h2 = Math.imul(h2 + w, 0x5bd1e995) ^ (h2 >>> 15);
     }
