@@ -108,6 +108,14 @@ export function flowHeader(
   if (tuple.destPort >= 0) r.dest_port = tuple.destPort;
   r.ip_v = tuple.ipVersion;
   r.proto = ipProtoName(tuple.proto);
+  if (tuple.proto === 1 || tuple.proto === 58) {
+    // ICMP flows carry the first message's type and code, as Suricata's records do.
+    const tc = engine.icmpTypeCode[idx]!;
+    if (tc >= 0) {
+      r.icmp_type = tc >> 8;
+      r.icmp_code = tc & 0xff;
+    }
+  }
   const app = engine.appName(idx);
   if (app !== '') r.app_proto = app;
   r.community_id = tuple.communityId;

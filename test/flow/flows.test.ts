@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type PcapRecord, tempDir } from '../capture/build.js';
-import { jsonLines, vsids } from '../helpers/cli.js';
+import { jsonLines, REPO, vsids } from '../helpers/cli.js';
 import { TCP, TcpConversation, udpFrame, writePcap } from '../helpers/conversation.js';
 import { eveProblems } from '../helpers/eve-schema.js';
 
@@ -179,6 +179,24 @@ describe('UDP flows and limits', () => {
     expect(flows).toHaveLength(20);
     const forced = flows.filter((f) => f.flow.reason === 'forced').map((f) => f.src_ip);
     expect(forced).toEqual(['10.66.1.1', '10.66.1.2', '10.66.1.3', '10.66.1.4']);
+  });
+});
+
+describe('ICMP flows', () => {
+  it('an echo request and its reply are one flow carrying the ICMP type and code', () => {
+    const eve = join(tmp.path, 'icmp.json');
+    const r = vsids(['replay', join(REPO, 'captures/inter-vm-mirror.pcap'), '-l', eve, '--eve-types', 'flow']);
+    expect(r.code, r.stderr).toBe(0);
+    const icmp = (jsonLines(readFileSync(eve, 'utf8')) as unknown as (FlowRec & { icmp_type?: number })[]).filter(
+      (f) => f.proto === 'ICMP',
+    );
+    expect(icmp.length).toBeGreaterThan(0);
+    for (const f of icmp) {
+      expect(f.icmp_type).toBe(8);
+      expect(f.flow.pkts_toserver).toBeGreaterThan(0);
+      expect(f.flow.pkts_toclient).toBeGreaterThan(0);
+      expect(eveProblems(f)).toEqual([]);
+    }
   });
 });
 
