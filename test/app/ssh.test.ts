@@ -5,7 +5,6 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { SSH_EVENTS, type SshTx, sshParser } from '../../src/app/ssh.js';
 import {
-  type AppSink,
   type AppTx,
   type Direction,
   PROBE_NEED_MORE,
@@ -19,31 +18,15 @@ import {
   TX_RESPONSE_HEADERS,
 } from '../../src/app/types.js';
 import { openCaptureFile } from '../../src/capture/open.js';
+import { RecordingSink } from '../helpers/app-sink.js';
 import { SHARED } from '../helpers/cli.js';
 import { decodeFrame } from '../helpers/decode.js';
 
-class RecordingSink implements AppSink {
-  events: string[] = [];
-  steps: Array<{ progress: number; dir: Direction }> = [];
-  txs: AppTx[] = [];
-  txProgress(_flow: unknown, tx: AppTx, dir: Direction): void {
-    if (!this.txs.includes(tx)) this.txs.push(tx);
-    this.steps.push({ progress: tx.progress, dir });
-  }
-  anomaly(_flow: unknown, proto: string, event: string): void {
-    expect(proto).toBe('ssh');
-    this.events.push(event);
-  }
-  get tx(): SshTx {
-    expect(this.txs.length).toBe(1);
-    return this.txs[0] as SshTx;
-  }
-}
 
 type Chunk = [Direction, Buffer | string];
 
 function run(chunks: Chunk[], opts: { end?: boolean } = {}) {
-  const sink = new RecordingSink();
+  const sink = new RecordingSink<SshTx>('ssh');
   const st = sshParser.create(sink, {});
   for (const [dir, data] of chunks) {
     const b = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
@@ -332,7 +315,7 @@ describe('ssh banners', () => {
   });
 
   it('keeps packet framing across a gap inside a packet', () => {
-    const sink = new RecordingSink();
+    const sink = new RecordingSink<SshTx>('ssh');
     const st = sshParser.create(sink, null);
     const banner = Buffer.from('SSH-2.0-a\r\n');
     st.parse(TO_SERVER, banner, 0, banner.length, 0, 0);
@@ -432,7 +415,7 @@ describe('ssh on real captures', () => {
 describe('ssh fields read on demand', () => {
   /** Feed every chunk from one scratch buffer that is overwritten after each call. */
   function runReused(chunks: Chunk[]) {
-    const sink = new RecordingSink();
+    const sink = new RecordingSink<SshTx>('ssh');
     const st = sshParser.create(sink, {});
     const scratch = Buffer.alloc(128 * 1024);
     for (const [dir, data] of chunks) {

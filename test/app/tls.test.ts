@@ -5,7 +5,6 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { TLS_EVENTS, type TlsTx, tlsParser, tlsVersionName } from '../../src/app/tls.js';
 import {
-  type AppSink,
   type AppTx,
   type Direction,
   PROBE_NEED_MORE,
@@ -19,6 +18,7 @@ import {
   TX_RESPONSE_HEADERS,
 } from '../../src/app/types.js';
 import { openCaptureFile } from '../../src/capture/open.js';
+import { RecordingSink } from '../helpers/app-sink.js';
 import { SHARED } from '../helpers/cli.js';
 import { decodeFrame } from '../helpers/decode.js';
 
@@ -143,29 +143,12 @@ const CA_DER = Buffer.from(
 // ---------------------------------------------------------------------------------------
 // Harness
 
-class RecordingSink implements AppSink {
-  events: string[] = [];
-  steps: Array<{ progress: number; dir: Direction }> = [];
-  txs: AppTx[] = [];
-  txProgress(_flow: unknown, tx: AppTx, dir: Direction): void {
-    if (!this.txs.includes(tx)) this.txs.push(tx);
-    this.steps.push({ progress: tx.progress, dir });
-  }
-  anomaly(_flow: unknown, proto: string, event: string): void {
-    expect(proto).toBe('tls');
-    this.events.push(event);
-  }
-  get tx(): TlsTx {
-    expect(this.txs.length).toBe(1);
-    return this.txs[0] as TlsTx;
-  }
-}
 
 type Chunk = [Direction, Buffer];
 
 /** Feed chunks; each buffer is placed at an offset inside a larger one to catch off bugs. */
 function run(chunks: Chunk[], opts: { end?: boolean } = {}) {
-  const sink = new RecordingSink();
+  const sink = new RecordingSink<TlsTx>('tls');
   const st = tlsParser.create(sink, { flow: 1 });
   for (const [dir, b] of chunks) {
     const big = Buffer.alloc(b.length + 10, 0xee);
@@ -748,7 +731,7 @@ describe('tls malformed input', () => {
   });
 
   it('keeps framing across a gap inside a record, and stops after a gap it cannot place', () => {
-    const sink = new RecordingSink();
+    const sink = new RecordingSink<TlsTx>('tls');
     const st = tlsParser.create(sink, null);
     const ch = hsRecord(clientHello());
     st.parse(TO_SERVER, ch, 0, ch.length, 0, 0);
@@ -764,7 +747,7 @@ describe('tls malformed input', () => {
     st.parse(TO_SERVER, hb, 0, hb.length, 0, 0);
     expect(sink.events).toEqual(seen);
     // a gap inside a handshake record stops handshake parsing only
-    const s2 = new RecordingSink();
+    const s2 = new RecordingSink<TlsTx>('tls');
     const st2 = tlsParser.create(s2, null);
     const rec = hsRecord(serverHello(), certificateMsg([LEAF_DER]));
     st2.parse(TO_CLIENT, rec, 0, 20, 0, 0);
@@ -862,7 +845,7 @@ const ZEEK_TLS12_EXPECTED: Record<string, unknown> = {
 describe('tls fields read on demand', () => {
   /** Feed every chunk from one scratch buffer that is overwritten after each call. */
   function runReused(chunks: Chunk[]) {
-    const sink = new RecordingSink();
+    const sink = new RecordingSink<TlsTx>('tls');
     const st = tlsParser.create(sink, { flow: 1 });
     const scratch = Buffer.alloc(64 * 1024);
     for (const [dir, b] of chunks) {
@@ -922,7 +905,7 @@ describe('tls fields read on demand', () => {
     // block claiming 16 bytes that are not there.
     const cutHello = handshake(2, cat(u16(0x0303), Buffer.alloc(32, 0x22), u8(0), u16(0x1302), u8(0), u16(16)));
     for (const early of [false, true]) {
-      const sink = new RecordingSink();
+      const sink = new RecordingSink<TlsTx>('tls');
       const st = tlsParser.create(sink, {});
       const feed = (dir: Direction, b: Buffer) => st.parse(dir, b, 0, b.length, 0, 0);
       feed(TO_SERVER, hsRecord(ch));
@@ -943,7 +926,7 @@ describe('tls fields read on demand', () => {
     const hrr = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
     const ch = clientHello({ ciphers: [0x1301, 0x1302], exts: [sniExt('a.example'), versionsExt([0x0304])] });
     for (const early of [false, true]) {
-      const sink = new RecordingSink();
+      const sink = new RecordingSink<TlsTx>('tls');
       const st = tlsParser.create(sink, {});
       const feed = (dir: Direction, b: Buffer) => st.parse(dir, b, 0, b.length, 0, 0);
       feed(TO_SERVER, hsRecord(ch));
@@ -965,7 +948,7 @@ describe('tls fields read on demand', () => {
     const ch0 = clientHello({ version: 0, ciphers: [0x0a0a, 0x1301], exts: [sniExt('one.example'), groupsExt([29])] });
     const ch1 = clientHello({ ciphers: [0x1302], exts: [sniExt('two.example'), groupsExt([23])] });
     for (const early of [false, true]) {
-      const sink = new RecordingSink();
+      const sink = new RecordingSink<TlsTx>('tls');
       const st = tlsParser.create(sink, {});
       const feed = (dir: Direction, b: Buffer) => st.parse(dir, b, 0, b.length, 0, 0);
       feed(TO_SERVER, hsRecord(ch0));
@@ -982,7 +965,7 @@ describe('tls fields read on demand', () => {
     }
     // When the second one is cut short, the fingerprint stays the first one's.
     for (const early of [false, true]) {
-      const sink = new RecordingSink();
+      const sink = new RecordingSink<TlsTx>('tls');
       const st = tlsParser.create(sink, {});
       const feed = (dir: Direction, b: Buffer) => st.parse(dir, b, 0, b.length, 0, 0);
       feed(TO_SERVER, hsRecord(ch0));
