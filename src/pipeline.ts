@@ -43,7 +43,6 @@ export interface PipelineCounts {
   tcpFlows: number;
   udpFlows: number;
   icmpFlows: number;
-  activeFlows: number;
   reassembled: number;
   /** Flows that look split because their directions carry different VLAN ids. */
   vlanSplitFlows: number;
@@ -209,7 +208,6 @@ export class Pipeline implements FlowListener {
       tcpFlows: f.tcpFlows,
       udpFlows: f.udpFlows,
       icmpFlows: f.icmpFlows,
-      activeFlows: f.table.active,
       reassembled: this.defrag.counters.ipv4Reassembled + this.defrag.counters.ipv6Reassembled,
       vlanSplitFlows: f.vlanSplitFlows,
       transactions,

@@ -147,8 +147,6 @@ export class FlowEngine implements AppSink, StreamSink {
   readonly appFailed = new Float64Array(2);
   appErrors = 0;
   streamGaps = 0;
-  /** Flows whose two directions arrived with different VLAN ids (with VLAN ids out of the key). */
-  vlanMismatch = 0;
   /**
    * New flows whose tuple, VLAN aside, matches a recent flow on another VLAN: with VLAN ids
    * in the key the two directions of a routed conversation become two flows.
@@ -179,10 +177,6 @@ export class FlowEngine implements AppSink, StreamSink {
     return this.now;
   }
 
-  /** The flow slot and direction of the last processed packet, for later stages. */
-  lastIdx = -1;
-  lastToServer = true;
-
   /**
    * Process one decoded packet. Returns the flow slot, or -1 when the packet has no flow
    * (no IP layer, or a fragment: the reassembled datagram is processed instead).
@@ -196,7 +190,6 @@ export class FlowEngine implements AppSink, StreamSink {
       this.lastExpire = ts;
       this.table.expire(ts);
     }
-    this.lastIdx = -1;
     if (p.isFragment) return -1;
     const kb = this.kb;
     if (!kb.build(p)) return -1;
@@ -219,16 +212,13 @@ export class FlowEngine implements AppSink, StreamSink {
     const f64 = t.f64;
     const d = idx * RD;
     const toServer = (t.u8[idx * RB + R_INIT_A] === 1) === senderIsA;
-    this.lastIdx = idx;
-    this.lastToServer = toServer;
     const bytes = p.len;
     if (toServer) {
       f64[d + R_PKTS_TS]++;
       f64[d + R_BYTES_TS] += bytes;
     } else {
-      const n = ++f64[d + R_PKTS_TC]!;
+      f64[d + R_PKTS_TC]++;
       f64[d + R_BYTES_TC] += bytes;
-      if (n === 1 && t.vlan(idx) !== vlanWord(p)) this.vlanMismatch++;
     }
 
     if (isTcp) this.tcp(p, idx, toServer, flags);
