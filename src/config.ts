@@ -28,6 +28,17 @@ export interface VsidsConfig {
   flow: FlowEngineConfig;
   dedup: DedupConfig;
   defrag: Omit<DefragConfig, 'onAnomaly'>;
+  /** Signature rules (Suricata's `rule-files` and `vars`). */
+  rules: {
+    /** Rule files / directories; empty = the bundled signatures/. */
+    files: string[];
+    /** Load the bundled signatures/ as well as `files`. */
+    withDefault: boolean;
+    /** Load no rules at all from signatures/. */
+    noDefault: boolean;
+    /** Address and port variables (HOME_NET, HTTP_PORTS, ...). */
+    vars: Record<string, string>;
+  };
 }
 
 export const EVE_TYPES = ['alert', 'anomaly', 'flow', 'stats', 'http', 'dns', 'tls', 'ssh', 'dhcp'] as const;
@@ -48,6 +59,7 @@ export function defaultConfig(): VsidsConfig {
     },
     dedup: { ...DEFAULT_DEDUP_CONFIG },
     defrag: { ...DEFAULT_DEFRAG_CONFIG },
+    rules: { files: [], withDefault: false, noDefault: false, vars: {} },
   };
 }
 
@@ -97,6 +109,13 @@ const SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: { interval: { type: 'number', exclusiveMinimum: 0 } },
+    },
+    'rule-files': { type: 'array', items: { type: 'string', minLength: 1 } },
+    'default-rules': { type: 'boolean' },
+    vars: {
+      type: 'object',
+      additionalProperties: { anyOf: [{ type: 'string' }, { type: 'integer' }] },
+      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
     },
     flow: {
       type: 'object',
@@ -217,6 +236,13 @@ export async function parseConfig(text: string, file: string): Promise<VsidsConf
   const stats = (d.stats ?? {}) as Record<string, unknown>;
   if (stats.interval !== undefined) cfg.statsInterval = stats.interval as number;
   applyFlowSettings(cfg, d as Record<string, unknown>);
+  const ruleFiles = (d as Record<string, unknown>)['rule-files'] as string[] | undefined;
+  if (ruleFiles !== undefined) cfg.rules.files = ruleFiles;
+  const defaultRules = (d as Record<string, unknown>)['default-rules'] as boolean | undefined;
+  if (defaultRules === false) cfg.rules.noDefault = true;
+  else if (defaultRules === true && ruleFiles !== undefined) cfg.rules.withDefault = true;
+  const vars = (d as Record<string, unknown>).vars as Record<string, string | number> | undefined;
+  if (vars !== undefined) for (const [k, v] of Object.entries(vars)) cfg.rules.vars[k] = String(v);
   return cfg;
 }
 

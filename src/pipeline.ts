@@ -2,6 +2,7 @@
 // layer -> outputs. One Packet is reused for every frame (a second one for datagrams
 // rebuilt by defragmentation); `onPacket` is created once and handed to the capture source.
 
+import { alertRecord } from './alerts/alert-record.js';
 import type { EveWriter } from './alerts/eve-writer.js';
 import { flowHeader, flowRecord, txRecord } from './alerts/flow-records.js';
 import {
@@ -17,6 +18,9 @@ import { type AppTx, type Direction, TO_CLIENT, TO_SERVER, TX_RESPONSE_DONE } fr
 import { Packet } from './core/packet.js';
 import { DecodeStats, decodePacket, decodeReassembled } from './decode/decoder.js';
 import { type DecoderConfig, registerDefaultDecoders } from './decode/defaults.js';
+import { type AlertEvent, type AlertSink, type DetectConfig, DetectEngine, detectNeeds } from './detect/engine.js';
+import type { ClassificationTable } from './detect/rules/classification.js';
+import type { Rule } from './detect/rules/types.js';
 import { type DedupConfig, MirrorDedup } from './flow/dedup.js';
 import { type DefragConfig, Defragmenter } from './flow/defrag.js';
 import { FlowEngine, type FlowEngineConfig, type FlowListener } from './flow/engine.js';
@@ -31,6 +35,10 @@ export interface PipelineOptions {
   flow: FlowEngineConfig;
   dedup: DedupConfig;
   defrag: Omit<DefragConfig, 'onAnomaly'>;
+  /** Rules rejected at load (EVE stats detect.engines[0].rules_failed). */
+  detectRulesFailed?: number;
+  /** Signature rules to run (none: no detect stage). */
+  detect?: { rules: readonly Rule[]; classifications: ClassificationTable; config?: DetectConfig };
 }
 
 /** Counters of the whole pipeline for summaries and stats records. */
@@ -48,9 +56,12 @@ export interface PipelineCounts {
   vlanSplitFlows: number;
   transactions: Record<string, number>;
   appFlows: Record<string, number>;
+  /** Alerts by signature id. */
+  alertsBySid: Map<number, number>;
+  alerts: number;
 }
 
-export class Pipeline implements FlowListener {
+export class Pipeline implements FlowListener, AlertSink {
   readonly packet = new Packet();
   /** Holds a datagram rebuilt from fragments while it goes through the flow stage. */
   private readonly rebuilt = new Packet();
@@ -58,6 +69,13 @@ export class Pipeline implements FlowListener {
   readonly flows: FlowEngine;
   readonly dedup: MirrorDedup;
   readonly defrag: Defragmenter;
+  readonly detect: DetectEngine | null = null;
+  /** The packet in the flow stage (transactions and stream chunks that arrive belong to it). */
+  private current: Packet | null = null;
+  private readonly alertsBySid = new Map<number, number>();
+  /** Per flow slot: sequence number + 1 of the flow when it alerted (EVE flow.alerted). */
+  private readonly alertedFlow: Float64Array;
+  private readonly writeAlerts: boolean;
   /** Packet time of the last frame, for records written at the end. */
   lastTsSec = 0;
   lastTsNsec = 0;
@@ -74,8 +92,22 @@ export class Pipeline implements FlowListener {
     const has = (t: string): boolean => opts.eve !== undefined && opts.eveTypes.has(t);
     this.writeAnomalies = has('anomaly');
     this.writeFlows = has('flow');
+    this.writeAlerts = has('alert');
     this.txTypes = new Set(['http', 'dns', 'tls', 'ssh', 'dhcp'].filter(has));
-    this.flows = new FlowEngine(opts.flow, this);
+    const d = opts.detect;
+    let flowConfig = opts.flow;
+    if (d !== undefined) {
+      // The detect stage decides what the flow stage must keep: TCP streams, HTTP bodies.
+      const needs = detectNeeds(d.rules);
+      flowConfig = {
+        ...flowConfig,
+        streamAll: flowConfig.streamAll || needs.streams,
+        inspectBodies: flowConfig.inspectBodies || needs.bodies,
+      };
+    }
+    this.flows = new FlowEngine(flowConfig, this);
+    this.alertedFlow = new Float64Array(this.flows.table.capacity);
+    if (d !== undefined) this.detect = new DetectEngine(d.rules, this.flows, this, d.classifications, d.config);
     this.dedup = new MirrorDedup(opts.dedup);
     this.defrag = new Defragmenter({ ...opts.defrag });
   }
@@ -93,8 +125,21 @@ export class Pipeline implements FlowListener {
       return;
     }
     if (p.anomalyCount !== 0 && this.writeAnomalies) this.logAnomalies(p);
-    this.flows.process(p);
+    this.flowAndDetect(p);
   };
+
+  private flowAndDetect(p: Packet): void {
+    const detect = this.detect;
+    if (detect === null) {
+      this.flows.process(p);
+      return;
+    }
+    this.current = p;
+    detect.setPacket(p);
+    const idx = this.flows.process(p);
+    if (idx >= 0) detect.inspectPacket(p, idx, this.flows.lastToServer);
+    this.current = null;
+  }
 
   private fragment(p: Packet, ts: number): void {
     const before = p.anomalyCount;
@@ -109,7 +154,7 @@ export class Pipeline implements FlowListener {
     const q = this.rebuilt;
     decodeReassembled(q, p, rebuilt.data, rebuilt.ipOff, this.decodeStats);
     if (q.anomalyCount !== 0 && this.writeAnomalies) this.logAnomalies(q);
-    this.flows.process(q);
+    this.flowAndDetect(q);
   }
 
   private logAnomalies(p: Packet): void {
@@ -125,10 +170,28 @@ export class Pipeline implements FlowListener {
       for (const tx of ext.pendingTxs) this.writeTx(engine, idx, tx);
       ext.pendingTxs.length = 0;
     }
-    if (this.writeFlows) this.eve!.write('flow', flowRecord(engine, idx, reason, this.opts.context));
+    if (this.writeFlows) {
+      const alerted = this.alertedFlow[idx] === engine.table.seq(idx) + 1;
+      this.eve!.write('flow', flowRecord(engine, idx, reason, this.opts.context, alerted));
+    }
+    this.detect?.flowEnded(idx);
+  }
+
+  streamData(engine: FlowEngine, idx: number, dir: Direction, buf: Buffer, off: number, end: number): void {
+    if (this.detect !== null && !engine.ending) this.detect.streamData(idx, dir, buf, off, end);
+  }
+
+  // --- AlertSink ---
+
+  alert(a: AlertEvent): void {
+    const sid = a.sig.rule.sid;
+    this.alertsBySid.set(sid, (this.alertsBySid.get(sid) ?? 0) + 1);
+    this.alertedFlow[a.flow] = this.flows.table.seq(a.flow) + 1;
+    if (this.writeAlerts) this.eve!.write('alert', alertRecord(a, this.flows, this.opts.context));
   }
 
   transaction(engine: FlowEngine, idx: number, tx: AppTx, dir: Direction): void {
+    if (this.detect !== null) this.detect.inspectTx(idx, tx, engine.ending ? null : this.current);
     if (!this.txTypes.has(tx.proto)) return;
     if (tx.proto === 'dns') {
       this.dnsTransaction(engine, idx, tx as DnsTx, dir);
@@ -212,6 +275,8 @@ export class Pipeline implements FlowListener {
       vlanSplitFlows: f.vlanSplitFlows,
       transactions,
       appFlows,
+      alertsBySid: this.alertsBySid,
+      alerts: this.detect?.counters.alerts ?? 0,
     };
   }
 
@@ -231,6 +296,13 @@ export class Pipeline implements FlowListener {
     stats.tcp = this.tcpStats();
     stats.app_layer = this.appLayerStats();
     stats.defrag = this.defrag.eveStats();
+    if (this.detect !== null) {
+      const c = this.detect.counters;
+      stats.detect = {
+        engines: [{ id: 0, rules_loaded: c.rulesLoaded, rules_failed: this.opts.detectRulesFailed ?? 0 }],
+        alert: c.alerts,
+      };
+    }
     this.eve.write('stats', r);
   }
 

@@ -128,7 +128,13 @@ function hex2(n: number): string {
 }
 
 /** The EVE `flow` record of a flow that ended for `reason`. */
-export function flowRecord(engine: FlowEngine, idx: number, reason: number, ctx: RecordContext): EveRecord {
+export function flowRecord(
+  engine: FlowEngine,
+  idx: number,
+  reason: number,
+  ctx: RecordContext,
+  alerted = false,
+): EveRecord {
   const t = engine.table;
   const start = t.startTs(idx);
   const end = t.lastTs(idx);
@@ -144,7 +150,7 @@ export function flowRecord(engine: FlowEngine, idx: number, reason: number, ctx:
     age: Math.max(0, Math.round(end - start)),
     state: STATE_NAMES[t.state(idx)],
     reason: REASON_NAMES[reason],
-    alerted: false,
+    alerted,
   };
   if (ext !== undefined && ext.txCount > 0) flow.tx_cnt = ext.txCount;
   r.flow = flow;

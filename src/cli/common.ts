@@ -1,9 +1,16 @@
 // Pieces shared by the CLI commands: usage errors, option parsing, logging, config merge.
 
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { EveWriter } from '../alerts/eve-writer.js';
 import type { RecordContext } from '../alerts/records.js';
 import { defaultConfig, EVE_TYPES, loadConfig, type VsidsConfig } from '../config.js';
+import { defaultClassifications } from '../detect/rules/classification.js';
+import { formatRejected, loadRules } from '../detect/rules/loader.js';
+import type { Rule } from '../detect/rules/types.js';
+import { checkVars, defaultVars, parseVarAssignment, varsWith } from '../detect/rules/vars.js';
 import type { PipelineOptions } from '../pipeline.js';
 
 /** A mistake in the command line: printed as one line, exit code 2. */
@@ -67,6 +74,12 @@ export interface PipelineCliOptions {
   logLevel?: string;
   /** commander's negation of --no-dedup. */
   dedup?: boolean;
+  /** -S, --rules (repeatable). */
+  rules?: string[];
+  /** commander's negation of --no-default-rules. */
+  defaultRules?: boolean;
+  withDefaultRules?: boolean;
+  var?: string[];
 }
 
 /** Config file (if any) with command-line options laid over it. */
@@ -76,12 +89,62 @@ export async function resolveConfig(opts: PipelineCliOptions): Promise<VsidsConf
   if (opts.eveTypes !== undefined) cfg.eve.types = parseEveTypes(opts.eveTypes);
   if (opts.sensorName !== undefined) cfg.sensorName = opts.sensorName;
   if (opts.dedup === false) cfg.dedup.enabled = false;
+  if (opts.rules !== undefined && opts.rules.length > 0) {
+    cfg.rules.files = opts.rules;
+    cfg.rules.withDefault = opts.withDefaultRules === true;
+  } else if (opts.withDefaultRules === true) cfg.rules.withDefault = true;
+  if (opts.defaultRules === false) cfg.rules.noDefault = true;
+  for (const v of opts.var ?? []) {
+    try {
+      const [name, value] = parseVarAssignment(v);
+      cfg.rules.vars[name] = value;
+    } catch (err) {
+      throw new UsageError(`--var: ${(err as Error).message}`);
+    }
+  }
   return cfg;
 }
 
+/** The bundled rule set (signatures/ next to the package). */
+export const DEFAULT_RULES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'signatures');
+
+export interface LoadedRules {
+  rules: Rule[];
+  rejected: number;
+  files: string[];
+}
+
+/**
+ * Load the rules the config names. Each rejected rule is logged as `file:line: message` and
+ * skipped; a path that cannot be read is an error (exit 1) naming it.
+ */
+export function loadConfiguredRules(cfg: VsidsConfig, log: Logger): LoadedRules {
+  const vars = varsWith(defaultVars(), Object.entries(cfg.rules.vars));
+  const problems = checkVars(vars);
+  if (problems.length > 0) throw new UsageError(`--var: ${problems[0]}`);
+  const paths: string[] = [];
+  const useDefault = !cfg.rules.noDefault && (cfg.rules.files.length === 0 || cfg.rules.withDefault);
+  if (useDefault && existsSync(DEFAULT_RULES_DIR)) paths.push(DEFAULT_RULES_DIR);
+  paths.push(...cfg.rules.files);
+  if (paths.length === 0) return { rules: [], rejected: 0, files: [] };
+  const result = loadRules(paths, vars);
+  for (const r of result.rejected) log.warn({ file: r.file, line: r.line }, `rule rejected: ${formatRejected(r)}`);
+  return { rules: result.rules, rejected: result.rejected.length, files: result.files };
+}
+
 /** Pipeline options from the resolved config. */
-export function pipelineOptions(cfg: VsidsConfig, eve: EveWriter | undefined, context: RecordContext): PipelineOptions {
+export function pipelineOptions(
+  cfg: VsidsConfig,
+  eve: EveWriter | undefined,
+  context: RecordContext,
+  rules?: LoadedRules,
+): PipelineOptions {
   return {
+    detect:
+      rules !== undefined && rules.rules.length > 0
+        ? { rules: rules.rules, classifications: defaultClassifications() }
+        : undefined,
+    detectRulesFailed: rules?.rejected ?? 0,
     eve,
     eveTypes: new Set(cfg.eve.types),
     context: { ...context, sensorName: cfg.sensorName },

@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { CaptureError } from '../capture/source.js';
 import { ConfigError } from '../config.js';
+import { RuleFileError } from '../detect/rules/loader.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, UsageError } from './common.js';
 import { decodeCommand } from './decode.js';
 import { replayCommand } from './replay.js';
@@ -29,6 +30,18 @@ function buildProgram(setCode: (code: number) => void): Command {
         'event types to write: alert,anomaly,flow,stats (default) and http,dns,tls,ssh,dhcp',
       )
       .option('--no-dedup', 'keep both copies of packets the mirror delivers twice')
+      .option(
+        '-S, --rules <path>',
+        'rule file or directory of *.rules (repeatable); replaces the bundled signatures/',
+        (v: string, prev: string[] = []) => [...prev, v],
+      )
+      .option('--no-default-rules', 'load no bundled rules (only -S)')
+      .option('--with-default-rules', 'load the bundled signatures/ as well as -S')
+      .option(
+        '--var <NAME=VALUE>',
+        'rule variable, e.g. --var HOME_NET=[10.0.0.0/8] (repeatable)',
+        (v: string, prev: string[] = []) => [...prev, v],
+      )
       .option('--sensor-name <name>', 'sensor name written as "host" on every record')
       .option('--log-level <level>', 'pino log level (fatal, error, warn, info, debug, trace, silent)', 'info');
 
@@ -86,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`vsids: ${err.message}\n`);
       return EXIT_USAGE;
     }
-    if (err instanceof CaptureError || err instanceof ConfigError) {
+    if (err instanceof CaptureError || err instanceof ConfigError || err instanceof RuleFileError) {
       process.stderr.write(`vsids: ${err.message}\n`);
       return EXIT_ERROR;
     }

@@ -6,11 +6,13 @@ import { FileSource } from '../capture/file-source.js';
 import { Pipeline } from '../pipeline.js';
 import {
   EXIT_OK,
+  loadConfiguredRules,
   makeLogger,
   openEve,
   type PipelineCliOptions,
   pipelineOptions,
   resolveConfig,
+  type LoadedRules,
   UsageError,
 } from './common.js';
 
@@ -18,9 +20,10 @@ export async function replayCommand(files: string[], opts: PipelineCliOptions): 
   if (files.length === 0) throw new UsageError('replay: give at least one capture FILE');
   const log = await makeLogger(opts.logLevel);
   const cfg = await resolveConfig(opts);
+  const rules = loadConfiguredRules(cfg, log);
   const source = new FileSource(files);
   const eve = openEve(cfg);
-  const pipeline = new Pipeline(pipelineOptions(cfg, eve, { fromFile: true }));
+  const pipeline = new Pipeline(pipelineOptions(cfg, eve, { fromFile: true }, rules));
   const stop = (): void => source.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -50,6 +53,8 @@ export async function replayCommand(files: string[], opts: PipelineCliOptions): 
         : '',
       `  app       ${listCounts(c.appFlows) || 'none'}`,
       `  txs       ${listCounts(c.transactions) || 'none'}`,
+      rulesLine(pipeline, rules),
+      `  alerts    ${c.alerts}${c.alerts > 0 ? ` (${topSids(c.alertsBySid)})` : ''}`,
       `  anomalies ${anomalyCount}${anomalyCount > 0 ? ` (${topAnomalies(anomalies)})` : ''}`,
       `  elapsed   ${elapsed.toFixed(3)} s, ${Math.round(c.packets / Math.max(elapsed, 1e-9))} packets/s`,
       `  memory    peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
@@ -59,6 +64,27 @@ export async function replayCommand(files: string[], opts: PipelineCliOptions): 
       .join('\n')}\n`,
   );
   return EXIT_OK;
+}
+
+function rulesLine(pipeline: Pipeline, rules: LoadedRules): string {
+  const d = pipeline.detect;
+  if (d === null) return `  rules     none loaded${rules.rejected > 0 ? ` (${rules.rejected} rejected)` : ''}`;
+  const c = d.counters;
+  const extra = [
+    rules.rejected > 0 ? `${rules.rejected} rejected` : '',
+    c.rulesNotPrefiltered > 0 ? `${c.rulesNotPrefiltered} without a prefilter pattern` : '',
+    c.pcreFallback > 0 ? `${c.pcreFallback} pcre on the backtracking fallback` : '',
+  ].filter((s) => s !== '');
+  return `  rules     ${c.rulesLoaded} loaded from ${rules.files.length} files${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
+}
+
+function topSids(counts: Map<number, number>): string {
+  const top = [...counts].sort((a, b) => b[1] - a[1]);
+  const shown = top
+    .slice(0, 5)
+    .map(([sid, n]) => `sid ${sid}: ${n}`)
+    .join(', ');
+  return top.length > 5 ? `${shown}, ... ${top.length} rules` : shown;
 }
 
 function listCounts(counts: Record<string, number>): string {

@@ -10,6 +10,7 @@ import {
   type PipelineCliOptions,
   parsePositiveInt,
   parsePositiveNumber,
+  loadConfiguredRules,
   pipelineOptions,
   resolveConfig,
   UsageError,
@@ -39,7 +40,8 @@ export async function runCommand(opts: RunOptions): Promise<number> {
 
   const source: PacketSource = await openLive(iface, cfg.capture.bpf, cfg.capture.snaplen, cfg.capture.bufferSize);
   const eve = openEve(cfg);
-  const pipeline = new Pipeline(pipelineOptions(cfg, eve, { fromFile: false, iface }));
+  const rules = loadConfiguredRules(cfg, log);
+  const pipeline = new Pipeline(pipelineOptions(cfg, eve, { fromFile: false, iface }, rules));
   log.info({ iface, bpf: cfg.capture.bpf ?? null, eve: cfg.eve.path ?? null }, 'capturing');
 
   // Periodic stats carry wall-clock time: a live sensor's stats are about now.

@@ -65,6 +65,11 @@ export interface FlowEngineConfig {
   inspectBodies: boolean;
   /** Pick up TCP sessions whose handshake was not seen (a mirror attached mid-session). */
   midstream: boolean;
+  /**
+   * Reassemble every TCP flow and report its in-order bytes (FlowListener.streamData), even
+   * when no app-layer parser takes the flow: the detect stage inspects the streams.
+   */
+  streamAll: boolean;
 }
 
 export const DEFAULT_FLOW_ENGINE_CONFIG: FlowEngineConfig = {
@@ -75,6 +80,7 @@ export const DEFAULT_FLOW_ENGINE_CONFIG: FlowEngineConfig = {
   appLimits: DEFAULT_APP_LIMITS,
   inspectBodies: false,
   midstream: true,
+  streamAll: false,
 };
 
 /** What the flow stage reports downstream. */
@@ -85,6 +91,16 @@ export interface FlowListener {
   transaction(engine: FlowEngine, idx: number, tx: AppTx, dir: Direction): void;
   /** A stream (`stream.*`) or app-layer anomaly on a flow. */
   flowAnomaly(engine: FlowEngine, idx: number, type: 'stream' | 'applayer', event: string, appProto: string): void;
+  /** In-order TCP bytes of one direction, as the reassembler delivers them (only with streamAll). */
+  streamData?(engine: FlowEngine, idx: number, dir: Direction, buf: Buffer, off: number, end: number): void;
+}
+
+/** A flow's endpoints as key words (1 for IPv4, 4 for IPv6), client first. */
+export interface FlowEndpoints {
+  client: number[];
+  server: number[];
+  clientPort: number;
+  serverPort: number;
 }
 
 /** Slots of the table that spots flows split by VLAN (direct-mapped, recent flows only). */
@@ -127,6 +143,10 @@ export class FlowEngine implements AppSink, StreamSink {
   /** Per flow: ICMP type << 8 | code of the first packet (Community ID needs it). */
   readonly icmpTypeCode: Int32Array;
   private lastExpire = 0;
+  /** True while a flow that ended (timeout, eviction, shutdown) is being flushed: no packet of its own is at hand. */
+  ending = false;
+  /** Direction of the last packet processed: true when it travelled client -> server. */
+  lastToServer = true;
   private now = 0;
   private nowSec = 0;
   private nowNsec = 0;
@@ -212,6 +232,7 @@ export class FlowEngine implements AppSink, StreamSink {
     const f64 = t.f64;
     const d = idx * RD;
     const toServer = (t.u8[idx * RB + R_INIT_A] === 1) === senderIsA;
+    this.lastToServer = toServer;
     const bytes = p.len;
     if (toServer) {
       f64[d + R_PKTS_TS]++;
@@ -226,7 +247,7 @@ export class FlowEngine implements AppSink, StreamSink {
       t.setState(idx, STATE_ESTABLISHED);
     }
 
-    if (this.config.appLayer && p.payloadLen > 0 && t.appProto(idx) !== APP_FAILED) {
+    if (this.config.appLayer && p.payloadLen > 0 && (t.appProto(idx) !== APP_FAILED || (isTcp && this.config.streamAll))) {
       const dir: Direction = toServer ? TO_SERVER : TO_CLIENT;
       if (isTcp) this.tcpPayload(p, idx, dir);
       else if (p.ipProto === 17) this.deliver(this.extOf(idx), dir, p.data, p.payloadOff, p.payloadOff + p.payloadLen);
@@ -294,15 +315,17 @@ export class FlowEngine implements AppSink, StreamSink {
   private tcpPayload(p: Packet, idx: number, dir: Direction): void {
     const ext = this.extOf(idx);
     let r = ext.streams[dir];
+    // Data on a SYN (TCP Fast Open) starts after the SYN's sequence number.
+    const seq = p.tcpFlags & 0x02 ? (p.tcpSeq + 1) >>> 0 : p.tcpSeq;
     if (r === null) {
       r = new StreamReassembler(this.config.reassembly);
       const dirIdx = idx * 2 + dir;
-      r.init(this.synSeen[dirIdx] ? this.isn[dirIdx]! : p.tcpSeq);
+      r.init(this.synSeen[dirIdx] ? this.isn[dirIdx]! : seq);
       ext.streams[dir] = r;
     }
     this.curExt = ext;
     this.curDir = dir;
-    r.insert(p.tcpSeq, p.data, p.payloadOff, p.payloadLen, this);
+    r.insert(seq, p.data, p.payloadOff, p.payloadLen, this);
   }
 
   /** Deliver what the reassemblers hold (teardown or flow end), reporting gaps. */
@@ -320,7 +343,10 @@ export class FlowEngine implements AppSink, StreamSink {
 
   // StreamSink: in-order bytes from a reassembler.
   data(buf: Buffer, off: number, end: number): void {
-    if (this.curExt !== null) this.deliver(this.curExt, this.curDir, buf, off, end);
+    const ext = this.curExt;
+    if (ext === null) return;
+    if (this.config.streamAll) this.listener.streamData?.(this, ext.idx, this.curDir, buf, off, end);
+    this.deliver(ext, this.curDir, buf, off, end);
   }
 
   gap(len: number): void {
@@ -419,9 +445,11 @@ export class FlowEngine implements AppSink, StreamSink {
     if (otherFailed || dir === TO_SERVER) {
       this.table.setAppProto(ext.idx, APP_FAILED);
       this.appFailed[this.table.ipProto(ext.idx) === 6 ? 0 : 1]++;
-      // The streams are no longer needed for parsing.
-      ext.streams[0] = null;
-      ext.streams[1] = null;
+      // The streams are no longer needed for parsing (unless the detect stage reads them).
+      if (!this.config.streamAll) {
+        ext.streams[0] = null;
+        ext.streams[1] = null;
+      }
     }
   }
 
@@ -441,6 +469,32 @@ export class FlowEngine implements AppSink, StreamSink {
     this.listener.flowAnomaly(this, ext.idx, 'applayer', event, proto);
   }
 
+  /** The flow's endpoints, client (initiator) first. */
+  endpoints(idx: number): FlowEndpoints {
+    const t = this.table;
+    const v6 = t.keyWord(idx, 9) >>> 8 === 6;
+    const words = v6 ? 4 : 1;
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < words; i++) {
+      a.push(t.keyWord(idx, i));
+      b.push(t.keyWord(idx, 4 + i));
+    }
+    const ports = t.keyWord(idx, 8);
+    const aIsClient = t.initiatorIsA(idx);
+    return {
+      client: aIsClient ? a : b,
+      server: aIsClient ? b : a,
+      clientPort: aIsClient ? ports >>> 16 : ports & 0xffff,
+      serverPort: aIsClient ? ports & 0xffff : ports >>> 16,
+    };
+  }
+
+  /** Did packet `p` (the one just processed) travel client -> server? */
+  packetToServer(_p: Packet, _idx: number): boolean {
+    return this.lastToServer;
+  }
+
   /** EVE app_proto name of a flow ('' when unknown). */
   appName(idx: number): string {
     const id = this.table.appProto(idx);
@@ -450,8 +504,10 @@ export class FlowEngine implements AppSink, StreamSink {
   private onFlowEnd(idx: number, reason: number): void {
     const ext = this.ext[idx];
     if (ext !== undefined && ext.seq === this.table.seq(idx)) {
+      this.ending = true;
       this.flushStreams(idx);
       ext.app?.end();
+      this.ending = false;
     }
     this.listener.flowEnd(this, idx, reason);
     this.ext[idx] = undefined;

@@ -1,0 +1,736 @@
+// The signature engine: prefilter + per-rule evaluation, flowbits, thresholds.
+//
+// Rules are compiled (signature.ts) and grouped as Suricata's signature group heads:
+//   * packet groups, per protocol class and packet direction, each with an Aho–Corasick
+//     automaton over the fast patterns of its payload rules and a list of rules that cannot be
+//     prefiltered (header-only rules, rules with only negated contents);
+//   * transaction groups, per app protocol and direction, with one automaton per sticky buffer.
+// Only candidates (a fast-pattern hit, or an unprefilterable rule) run their full option list.
+//
+// Where a rule is inspected:
+//   * TCP payload rules on the reassembled stream: every in-order chunk the reassembler
+//     delivers is scanned once, and the bytes around the previous chunk's end are scanned again
+//     so that a content split across segments is found (as Suricata's stream inspection does);
+//   * other payload and header rules on each packet;
+//   * app-layer rules once per transaction and direction, when the buffers they read are complete.
+// One alert per rule per packet and per transaction direction.
+
+import { APP_FAILED, APP_NAMES, APP_UNKNOWN } from '../app/registry.js';
+import {
+  type AppTx,
+  type Direction,
+  TO_CLIENT,
+  TO_SERVER,
+  TX_REQUEST_DONE,
+  TX_REQUEST_HEADERS,
+  TX_RESPONSE_DONE,
+  TX_RESPONSE_HEADERS,
+} from '../app/types.js';
+import type { Packet } from '../core/packet.js';
+import type { FlowEngine } from '../flow/engine.js';
+import { STATE_ESTABLISHED } from '../flow/flow-table.js';
+import { appBuffer, DIR_TC, DIR_TS, isMultiBuffer, multiBuffer, multiBufferCount } from './app-buffers.js';
+import { FlowbitStore } from './flowbits.js';
+import { packetTestPasses } from './inspect/packet-tests.js';
+import { type CompiledList, PayloadInspector } from './inspect/payload.js';
+import { compileRegex, type RegexRunner } from './inspect/regex.js';
+import { type Mpm, MpmBuilder } from './mpm/aho-corasick.js';
+import type { ClassificationTable } from './rules/classification.js';
+import type { AppLayerProtocolTest, BufferName, PcreMatch, Rule } from './rules/types.js';
+import { addressGroupHasV4, addressGroupHasV6, portGroupHas } from './rules/vars.js';
+import { compileSig, PC_TCP, PROTO_CLASSES, protoClassOf, type Sig } from './signature.js';
+import { ThresholdTable } from './threshold.js';
+
+export interface DetectConfig {
+  /** Bytes of each TCP direction kept to find contents split across segments. */
+  streamTail: number;
+  /** Content retries per rule inspection (Suricata's inspection-recursion-limit). */
+  recursionLimit: number;
+  /** Most threshold/detection_filter trackers kept. */
+  maxThresholdTrackers: number;
+}
+
+export const DEFAULT_DETECT_CONFIG: DetectConfig = {
+  streamTail: 2048,
+  recursionLimit: 3000,
+  maxThresholdTrackers: 100_000,
+};
+
+/** One alert, as the engine reports it; the output stage turns it into an EVE record. */
+export interface AlertEvent {
+  readonly sig: Sig;
+  /** The packet being processed (null when a flow ends without one, e.g. on timeout). */
+  readonly packet: Packet | null;
+  readonly flow: number;
+  /** The transaction the rule matched on, for app-layer rules. */
+  readonly tx: AppTx | null;
+  /** Direction of the match within the flow. */
+  readonly dir: Direction;
+  /** The rule's source is the packet's destination (bidirectional rules matched the other way). */
+  readonly swapped: boolean;
+}
+
+export interface AlertSink {
+  alert(a: AlertEvent): void;
+}
+
+/** A set of rules that share a prefilter. */
+class RuleSet {
+  mpm: Mpm | null = null;
+  /** Rules without a prefilter pattern: always candidates. */
+  always: Int32Array = new Int32Array(0);
+  readonly alwaysList: number[] = [];
+  readonly builder = new MpmBuilder();
+  patterns = 0;
+  maxPattern = 0;
+
+  add(sig: Sig): void {
+    if (sig.fp === null) this.alwaysList.push(sig.num);
+    else {
+      this.builder.add(sig.fp.pattern, sig.num, sig.fp.nocase);
+      this.patterns++;
+      if (sig.fp.pattern.length > this.maxPattern) this.maxPattern = sig.fp.pattern.length;
+    }
+  }
+
+  build(): void {
+    this.always = Int32Array.from(this.alwaysList.sort((a, b) => a - b));
+    if (this.patterns > 0) this.mpm = this.builder.build();
+  }
+
+  get empty(): boolean {
+    return this.patterns === 0 && this.alwaysList.length === 0;
+  }
+}
+
+/** Transaction rules of one app protocol and direction: one prefilter per buffer. */
+class TxGroup {
+  readonly byBuffer = new Map<BufferName, RuleSet>();
+  readonly always = new RuleSet();
+  sets: { buffer: BufferName; set: RuleSet }[] = [];
+
+  add(sig: Sig): void {
+    if (sig.fp === null) this.always.add(sig);
+    else {
+      let s = this.byBuffer.get(sig.fp.buffer);
+      if (s === undefined) {
+        s = new RuleSet();
+        this.byBuffer.set(sig.fp.buffer, s);
+      }
+      s.add(sig);
+    }
+  }
+
+  build(): void {
+    this.always.build();
+    for (const s of this.byBuffer.values()) s.build();
+    this.sets = [...this.byBuffer].map(([buffer, set]) => ({ buffer, set }));
+  }
+}
+
+/** Per flow direction: the tail of the stream already inspected. */
+class StreamTail {
+  buf: Buffer;
+  len = 0;
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+}
+
+const STAGES = [TX_REQUEST_HEADERS, TX_REQUEST_DONE, TX_RESPONSE_HEADERS, TX_RESPONSE_DONE] as const;
+
+/** Statistics of the engine (EVE stats `detect`, replay summary). */
+export interface DetectCounters {
+  alerts: number;
+  rulesLoaded: number;
+  rulesNotPrefiltered: number;
+  /** pcre rules running on the backtracking fallback engine. */
+  pcreFallback: number;
+  inspected: number;
+}
+
+export class DetectEngine {
+  readonly sigs: Sig[];
+  readonly counters: DetectCounters;
+  private readonly pktGroups: { header: RuleSet; payload: RuleSet }[] = [];
+  /** TCP payload rules matched on the stream, per direction. */
+  private readonly streamGroups: RuleSet[] = [];
+  /** app id * 2 + direction. */
+  private readonly txGroups: (TxGroup | undefined)[] = [];
+  private readonly inspector: PayloadInspector;
+  private readonly flowbits: FlowbitStore;
+  private readonly thresholds: ThresholdTable;
+  /** Candidate marks and lists (reused). */
+  private readonly seen: Uint8Array;
+  private readonly cand: Int32Array;
+  /** Per rule: serial of the last packet / tx inspection it alerted in (one alert each). */
+  private readonly alertedAt: Float64Array;
+  private serial = 1;
+  /** Serial of the packet being processed: a rule alerts at most once per packet. */
+  private packetSerial = 0;
+  /** Stream tails per flow slot * 2 + direction, with the flow's sequence number. */
+  private readonly tails: (StreamTail | undefined)[];
+  private readonly tailSeq: Float64Array;
+  private window: Buffer = Buffer.allocUnsafe(4096);
+  private readonly boundary: Buffer;
+  private readonly maxStreamPattern: number;
+  /** Progress points already inspected per transaction. */
+  private readonly txDone = new WeakMap<AppTx, number>();
+  /** The packet being processed (stream chunks arrive while the flow stage handles it). */
+  private packet: Packet | null = null;
+  /** Whether any rule inspects TCP payload (the flow stage must then reassemble every flow). */
+  readonly wantsStreams: boolean;
+  /** Whether any rule reads HTTP bodies. */
+  readonly wantsBodies: boolean;
+
+  constructor(
+    rules: readonly Rule[],
+    private readonly flows: FlowEngine,
+    private readonly sink: AlertSink,
+    classifications: ClassificationTable,
+    private readonly config: DetectConfig = DEFAULT_DETECT_CONFIG,
+  ) {
+    const flowbitIds = new Map<string, number>();
+    let pcreFallback = 0;
+    const makeRegex = (m: PcreMatch): RegexRunner => {
+      const r = compileRegex(m);
+      if (r.engine === 'js') pcreFallback++;
+      return r;
+    };
+    const categoryOf = (c: string | null): string =>
+      c === null ? '' : (classifications.get(c)?.description ?? c);
+    const compiled = rules.map((r) => compileSig(r, { flowbitIds, makeRegex, categoryOf }));
+    // Evaluation order: pass rules first, flowbit setters before readers, then by priority.
+    compiled.sort(
+      (a, b) =>
+        Number(b.rule.action === 'pass') - Number(a.rule.action === 'pass') ||
+        a.flowbitsRank - b.flowbitsRank ||
+        a.severity - b.severity ||
+        a.rule.sid - b.rule.sid,
+    );
+    compiled.forEach((s, i) => {
+      s.num = i;
+    });
+    this.sigs = compiled;
+    const n = compiled.length;
+    this.seen = new Uint8Array(n + 1);
+    this.cand = new Int32Array(n + 1);
+    this.alertedAt = new Float64Array(n);
+    this.inspector = new PayloadInspector(config.recursionLimit);
+    this.flowbits = new FlowbitStore(flows.table.capacity, Math.max(1, Math.ceil(flowbitIds.size / 32)));
+    this.thresholds = new ThresholdTable(config.maxThresholdTrackers);
+    const cap = flows.table.capacity;
+    this.tails = new Array<StreamTail | undefined>(cap * 2);
+    this.tailSeq = new Float64Array(cap * 2);
+
+    for (let g = 0; g < PROTO_CLASSES * 2; g++) this.pktGroups.push({ header: new RuleSet(), payload: new RuleSet() });
+    this.streamGroups.push(new RuleSet(), new RuleSet());
+    let notPrefiltered = 0;
+    let bodies = false;
+    for (const sig of compiled) {
+      if (sig.kind === 'tx') {
+        for (const d of [TO_SERVER, TO_CLIENT] as const) {
+          if ((sig.txDirs & (d === TO_SERVER ? DIR_TS : DIR_TC)) === 0) continue;
+          const key = sig.appId * 2 + d;
+          let g = this.txGroups[key];
+          if (g === undefined) {
+            g = new TxGroup();
+            this.txGroups[key] = g;
+          }
+          g.add(sig);
+        }
+        if (sig.appLists.some((l) => /body|file\.data/.test(l.buffer))) bodies = true;
+      } else {
+        for (let pc = 0; pc < PROTO_CLASSES; pc++) {
+          if ((sig.protoMask & (1 << pc)) === 0) continue;
+          for (let d = 0; d < 2; d++) {
+            if ((sig.dirMask & (d === 0 ? DIR_TS : DIR_TC)) === 0) continue;
+            const g = this.pktGroups[pc * 2 + d]!;
+            if (sig.payload === null) g.header.add(sig);
+            else if (pc === PC_TCP && !sig.noStream) this.streamGroups[d]!.add(sig);
+            else g.payload.add(sig);
+          }
+        }
+      }
+      if (sig.fp === null && (sig.payload !== null || sig.appLists.length > 0)) notPrefiltered++;
+    }
+    for (const g of this.pktGroups) {
+      g.header.build();
+      g.payload.build();
+    }
+    for (const s of this.streamGroups) s.build();
+    for (const g of this.txGroups) g?.build();
+    this.maxStreamPattern = Math.max(this.streamGroups[0]!.maxPattern, this.streamGroups[1]!.maxPattern);
+    this.boundary = Buffer.allocUnsafe(Math.max(2, 2 * this.maxStreamPattern));
+    this.wantsStreams = !this.streamGroups[0]!.empty || !this.streamGroups[1]!.empty;
+    this.wantsBodies = bodies;
+    this.counters = {
+      alerts: 0,
+      rulesLoaded: n,
+      rulesNotPrefiltered: notPrefiltered,
+      pcreFallback,
+      inspected: 0,
+    };
+  }
+
+  // --- packets ---
+
+  /** The packet the flow stage is about to process (stream chunks will refer to it). */
+  setPacket(p: Packet | null): void {
+    this.packet = p;
+    this.serial++;
+    this.packetSerial = this.serial;
+  }
+
+  /**
+   * Inspect a packet after the flow stage processed it: header rules, and payload rules for
+   * everything that is not a reassembled TCP stream.
+   */
+  inspectPacket(p: Packet, flow: number, toServer: boolean): void {
+    if (flow < 0 || p.srcAddrOff < 0) return;
+    const pc = protoClassOf(p.ipProto);
+    const g = this.pktGroups[pc * 2 + (toServer ? 0 : 1)]!;
+    const dir: Direction = toServer ? TO_SERVER : TO_CLIENT;
+    if (g.header.always.length > 0) this.runSet(g.header, null, 0, 0, p, flow, dir);
+    if (!g.payload.empty && p.payloadLen > 0) {
+      const payload = p.data.subarray(p.payloadOff, p.payloadOff + p.payloadLen);
+      this.runSet(g.payload, payload, 0, payload.length, p, flow, dir);
+    } else if (g.payload.always.length > 0) {
+      // Rules whose payload list holds only negations / isdataat / byte tests still run.
+      this.runSet(g.payload, null, 0, 0, p, flow, dir);
+    }
+  }
+
+  /**
+   * In-order TCP bytes [off, end) of a flow direction, delivered while the current packet is
+   * processed. Scanned once; the bytes around the previous chunk's end are scanned again so that a
+   * pattern split across segments is found; candidates are verified on the chunk, then (if they
+   * did not match there) on the tail + chunk window, where the match must reach into the chunk.
+   */
+  streamData(flow: number, dir: Direction, buf: Buffer, off: number, end: number): void {
+    const set = this.streamGroups[dir]!;
+    if (set.empty || end <= off) return;
+    const p = this.packet;
+    if (p === null) return;
+    const seq = this.flows.table.seq(flow);
+    const ti = flow * 2 + dir;
+    let tail = this.tails[ti];
+    if (tail !== undefined && this.tailSeq[ti] !== seq) {
+      tail.len = 0;
+    }
+    const chunk = buf.subarray(off, end);
+    const tailLen = tail?.len ?? 0;
+    // 1. The chunk itself.
+    let n = this.collect(set, chunk, 0, chunk.length);
+    // 2. Patterns straddling the previous chunk's end.
+    if (tailLen > 0 && set.mpm !== null && this.maxStreamPattern > 1) {
+      const k = this.maxStreamPattern - 1;
+      const a = Math.min(k, tailLen);
+      const b = Math.min(k, chunk.length);
+      const bd = this.boundary;
+      tail!.buf.copy(bd, 0, tailLen - a, tailLen);
+      chunk.copy(bd, a, 0, b);
+      n += set.mpm.scanMark(bd, 0, a + b, this.seen, this.cand, n);
+    }
+    n = this.addAlways(set, n);
+    if (n > 0) {
+      sortInts(this.cand, n);
+      let window: Buffer | null = null;
+      for (let i = 0; i < n; i++) {
+        const sig = this.sigs[this.cand[i]!]!;
+        if (!this.preconditions(sig, p, flow, dir)) continue;
+        const list = sig.payload!;
+        let ok = this.inspector.run(list, chunk) && this.postconditions(sig, p, flow);
+        if (!ok && tailLen > 0) {
+          if (window === null) {
+            window = this.windowOf(tail!, chunk);
+            this.inspector.invalidate();
+          }
+          ok = this.inspector.run(list, window) && this.inspector.lastEnd > tailLen && this.postconditions(sig, p, flow);
+        }
+        if (ok) this.matched(sig, p, flow, null, dir, this.swappedFor(sig, p));
+      }
+      this.clearSeen(n);
+    }
+    // Keep the last bytes for the next chunk.
+    const keep = this.config.streamTail;
+    if (keep > 0) {
+      if (tail === undefined) {
+        tail = new StreamTail(keep);
+        this.tails[ti] = tail;
+      }
+      this.tailSeq[ti] = seq;
+      appendTail(tail, chunk, keep);
+    }
+  }
+
+  private windowOf(tail: StreamTail, chunk: Buffer): Buffer {
+    const need = tail.len + chunk.length;
+    if (this.window.length < need) this.window = Buffer.allocUnsafe(Math.max(need, this.window.length * 2));
+    tail.buf.copy(this.window, 0, 0, tail.len);
+    chunk.copy(this.window, tail.len);
+    return this.window.subarray(0, need);
+  }
+
+  /** Mark prefilter candidates of a set for buf[off, end); returns how many are in `cand`. */
+  private collect(set: RuleSet, buf: Buffer, off: number, end: number): number {
+    if (set.mpm === null || end <= off) return 0;
+    return set.mpm.scanMark(buf, off, end, this.seen, this.cand, 0);
+  }
+
+  /** Append the set's unprefiltered rules to the candidates (marking them). */
+  private addAlways(set: RuleSet, n: number): number {
+    const always = set.always;
+    for (let i = 0; i < always.length; i++) {
+      const s = always[i]!;
+      if (this.seen[s] === 0) {
+        this.seen[s] = 1;
+        this.cand[n++] = s;
+      }
+    }
+    return n;
+  }
+
+  private clearSeen(n: number): void {
+    for (let i = 0; i < n; i++) this.seen[this.cand[i]!] = 0;
+  }
+
+  /** Run a packet rule set on one buffer (null: rules without payload). */
+  private runSet(
+    set: RuleSet,
+    buf: Buffer | null,
+    off: number,
+    end: number,
+    p: Packet,
+    flow: number,
+    dir: Direction,
+  ): void {
+    let n = buf !== null ? this.collect(set, buf, off, end) : 0;
+    n = this.addAlways(set, n);
+    if (n === 0) return;
+    sortInts(this.cand, n);
+    for (let i = 0; i < n; i++) {
+      const sig = this.sigs[this.cand[i]!]!;
+      if (!this.preconditions(sig, p, flow, dir)) continue;
+      if (sig.payload !== null && (buf === null || !this.inspector.run(sig.payload, buf))) continue;
+      if (!this.postconditions(sig, p, flow)) continue;
+      this.matched(sig, p, flow, null, dir, this.swappedFor(sig, p));
+    }
+    this.clearSeen(n);
+  }
+
+  /** Header, flow, app protocol and packet tests (everything before the payload). */
+  private preconditions(sig: Sig, p: Packet, flow: number, dir: Direction): boolean {
+    if (this.alertedAt[sig.num] === this.packetSerial) return false;
+    if (!this.headerMatches(sig, p)) return false;
+    if (!this.flowMatches(sig, flow, dir)) return false;
+    const rule = sig.rule;
+    const tests = rule.packetTests;
+    for (let i = 0; i < tests.length; i++) if (!packetTestPasses(tests[i]!, p)) return false;
+    return true;
+  }
+
+  /** flowbits conditions (evaluated last, as Suricata's match list). */
+  private postconditions(sig: Sig, _p: Packet | null, flow: number): boolean {
+    return sig.flowbits.length === 0 || this.flowbits.conditionsHold(flow, sig.flowbits);
+  }
+
+  private flowMatches(sig: Sig, flow: number, dir: Direction): boolean {
+    if ((sig.dirMask & (dir === TO_SERVER ? DIR_TS : DIR_TC)) === 0) return false;
+    const t = this.flows.table;
+    const fo = sig.rule.flow;
+    if (fo !== null) {
+      const est = t.state(flow) === STATE_ESTABLISHED;
+      if (fo.established && !est) return false;
+      if (fo.notEstablished && est) return false;
+    }
+    const app = t.appProto(flow);
+    if (sig.appId !== APP_UNKNOWN && app !== sig.appId) return false;
+    const alp = sig.rule.appLayerProtocols;
+    for (let i = 0; i < alp.length; i++) if (!appLayerProtocolMatches(alp[i]!, app)) return false;
+    return true;
+  }
+
+  private headerMatches(sig: Sig, p: Packet): boolean {
+    if (this.headerOrder(sig, p, false)) return true;
+    return sig.rule.bidirectional && this.headerOrder(sig, p, true);
+  }
+
+  /** Do the rule's addresses and ports match the packet (reversed: dst as src)? */
+  private headerOrder(sig: Sig, p: Packet, reversed: boolean): boolean {
+    const r = sig.rule;
+    const sOff = reversed ? p.dstAddrOff : p.srcAddrOff;
+    const dOff = reversed ? p.srcAddrOff : p.dstAddrOff;
+    if (!addrMatches(r.src, p, sOff) || !addrMatches(r.dst, p, dOff)) return false;
+    const sp = reversed ? p.dstPort : p.srcPort;
+    const dp = reversed ? p.srcPort : p.dstPort;
+    if (!r.srcPorts.any && (sp < 0 || !portGroupHas(r.srcPorts, sp))) return false;
+    if (!r.dstPorts.any && (dp < 0 || !portGroupHas(r.dstPorts, dp))) return false;
+    return true;
+  }
+
+  private swappedFor(sig: Sig, p: Packet): boolean {
+    return sig.rule.bidirectional && !this.headerOrder(sig, p, false);
+  }
+
+  // --- transactions ---
+
+  /**
+   * A transaction progressed. Rules whose buffers are complete at a progress point reached for
+   * the first time are inspected now, once per direction.
+   */
+  inspectTx(flow: number, tx: AppTx, p: Packet | null): void {
+    const appId = this.flows.table.appProto(flow);
+    const done = this.txDone.get(tx) ?? 0;
+    let top = 0;
+    for (const s of STAGES) if (tx.progress >= s) top = s;
+    if (top === 0) return;
+    let newly = 0;
+    for (const s of STAGES) if (s <= top && (done & s) === 0) newly |= s;
+    if (newly === 0) return;
+    this.txDone.set(tx, done | newly);
+    for (const d of [TO_SERVER, TO_CLIENT] as const) {
+      const g = this.txGroups[appId * 2 + d];
+      if (g === undefined) continue;
+      this.runTxGroup(g, flow, tx, d, newly, p);
+    }
+  }
+
+  private runTxGroup(g: TxGroup, flow: number, tx: AppTx, dir: Direction, stages: number, p: Packet | null): void {
+    let n = 0;
+    for (const { buffer, set } of g.sets) {
+      if (set.mpm === null) continue;
+      if (isMultiBuffer(buffer)) {
+        const count = multiBufferCount(tx, buffer);
+        for (let i = 0; i < count; i++) {
+          const b = multiBuffer(tx, buffer, i);
+          if (b !== undefined && b.length > 0) n += set.mpm.scanMark(b, 0, b.length, this.seen, this.cand, n);
+        }
+        continue;
+      }
+      const b = appBuffer(tx, buffer, dir);
+      if (b !== undefined && b.length > 0) n += set.mpm.scanMark(b, 0, b.length, this.seen, this.cand, n);
+    }
+    n = this.addAlways(g.always, n);
+    if (n === 0) return;
+    sortInts(this.cand, n);
+    for (let i = 0; i < n; i++) {
+      const sig = this.sigs[this.cand[i]!]!;
+      if ((stages & sig.txStage[dir]!) === 0) continue;
+      this.inspectTxSig(sig, flow, tx, dir, p);
+    }
+    this.clearSeen(n);
+  }
+
+  private inspectTxSig(sig: Sig, flow: number, tx: AppTx, dir: Direction, p: Packet | null): void {
+    // The packet that completed the buffers travels in `dir`; else only flow-level checks apply.
+    const pkt = p !== null && this.packetDir(p, flow) === dir ? p : null;
+    let swapped: boolean;
+    if (pkt !== null) {
+      if (!this.headerMatches(sig, pkt)) return;
+      swapped = this.swappedFor(sig, pkt);
+      const tests = sig.rule.packetTests;
+      for (let i = 0; i < tests.length; i++) if (!packetTestPasses(tests[i]!, pkt)) return;
+    } else {
+      if (sig.rule.packetTests.length > 0) return;
+      const order = this.flowHeaderOrder(sig, flow, dir);
+      if (order < 0) return;
+      swapped = order === 1;
+    }
+    if (!this.flowMatches(sig, flow, dir)) return;
+    for (const { buffer, list } of sig.appLists) {
+      if (!this.inspectBuffer(list, tx, buffer, dir)) return;
+    }
+    if (sig.payload !== null) {
+      if (pkt === null || pkt.payloadLen === 0) return;
+      const payload = pkt.data.subarray(pkt.payloadOff, pkt.payloadOff + pkt.payloadLen);
+      if (!this.inspector.run(sig.payload, payload)) return;
+    }
+    if (!this.postconditions(sig, pkt, flow)) return;
+    this.matched(sig, pkt, flow, tx, dir, swapped);
+  }
+
+  private inspectBuffer(list: CompiledList, tx: AppTx, buffer: BufferName, dir: Direction): boolean {
+    if (isMultiBuffer(buffer)) {
+      const count = multiBufferCount(tx, buffer);
+      for (let i = 0; i < count; i++) {
+        const b = multiBuffer(tx, buffer, i);
+        if (b !== undefined && this.inspector.run(list, b)) return true;
+      }
+      return false;
+    }
+    const b = appBuffer(tx, buffer, dir);
+    return b !== undefined && this.inspector.run(list, b);
+  }
+
+  private packetDir(p: Packet, flow: number): Direction {
+    return this.flows.packetToServer(p, flow) ? TO_SERVER : TO_CLIENT;
+  }
+
+  /**
+   * Header match against the flow's endpoints when no packet is at hand: 0 when the rule's
+   * source is the sender in `dir`, 1 when reversed (bidirectional), -1 when no match.
+   */
+  private flowHeaderOrder(sig: Sig, flow: number, dir: Direction): number {
+    const t = this.flows.table;
+    const ends = this.flows.endpoints(flow);
+    const fromClient = dir === TO_SERVER;
+    const src = fromClient ? ends.client : ends.server;
+    const dst = fromClient ? ends.server : ends.client;
+    const sp = fromClient ? ends.clientPort : ends.serverPort;
+    const dp = fromClient ? ends.serverPort : ends.clientPort;
+    const v6 = t.keyWord(flow, 9) >>> 8 === 6;
+    const r = sig.rule;
+    const fwd =
+      groupHasWords(r.src, src, v6) &&
+      groupHasWords(r.dst, dst, v6) &&
+      portGroupHas(r.srcPorts, sp) &&
+      portGroupHas(r.dstPorts, dp);
+    if (fwd) return 0;
+    if (
+      r.bidirectional &&
+      groupHasWords(r.src, dst, v6) &&
+      groupHasWords(r.dst, src, v6) &&
+      portGroupHas(r.srcPorts, dp) &&
+      portGroupHas(r.dstPorts, sp)
+    )
+      return 1;
+    return -1;
+  }
+
+  // --- alerts ---
+
+  private matched(sig: Sig, p: Packet | null, flow: number, tx: AppTx | null, dir: Direction, swapped: boolean): void {
+    const th = sig.rule.threshold;
+    if (th !== null && !this.thresholdAllows(sig, p, flow, dir, swapped)) {
+      // detection_filter suppresses the alert, not the rule's other effects (flowbits).
+      if (th.keyword === 'detection_filter') this.flowbits.apply(flow, sig.flowbits);
+      return;
+    }
+    if (sig.flowbits.length > 0) this.flowbits.apply(flow, sig.flowbits);
+    this.alertedAt[sig.num] = tx === null ? this.packetSerial : -1;
+    if (sig.rule.noalert || sig.rule.action === 'pass') return;
+    this.counters.alerts++;
+    this.sink.alert({ sig, packet: p, flow, tx, dir, swapped });
+  }
+
+  private thresholdAllows(sig: Sig, p: Packet | null, flow: number, dir: Direction, swapped: boolean): boolean {
+    const th = sig.rule.threshold!;
+    const ends = this.flows.endpoints(flow);
+    // Source and destination of the alert (the rule's orientation).
+    let srcIsClient = dir === TO_SERVER;
+    if (swapped) srcIsClient = !srcIsClient;
+    const src = srcIsClient ? ends.client : ends.server;
+    const dst = srcIsClient ? ends.server : ends.client;
+    let key: string;
+    switch (th.track) {
+      case 'by_src':
+        key = `${sig.num}|s|${src.join('.')}`;
+        break;
+      case 'by_dst':
+        key = `${sig.num}|d|${dst.join('.')}`;
+        break;
+      case 'by_both':
+        key = `${sig.num}|b|${src.join('.')}|${dst.join('.')}`;
+        break;
+      case 'by_flow':
+        key = `${sig.num}|f|${flow}|${this.flows.table.seq(flow)}`;
+        break;
+      default:
+        key = `${sig.num}|r`;
+    }
+    const now = p !== null ? p.tsSec + p.tsNsec * 1e-9 : this.flows.packetTime;
+    return this.thresholds.allow(th, key, now);
+  }
+
+  /** A flow ended: forget its flowbits and stream tails. */
+  flowEnded(flow: number): void {
+    this.flowbits.clear(flow);
+    this.tails[flow * 2] = undefined;
+    this.tails[flow * 2 + 1] = undefined;
+  }
+
+  /** Threshold trackers forgotten because the table was full. */
+  get thresholdEvictions(): number {
+    return this.thresholds.evicted;
+  }
+
+  /** Inspections stopped by the recursion limit. */
+  get recursionLimitHits(): number {
+    return this.inspector.budgetExhausted;
+  }
+}
+
+function appLayerProtocolMatches(t: AppLayerProtocolTest, app: number): boolean {
+  // Unknown until detection completes: neither `http` nor `!http` holds yet (Suricata).
+  if (app === APP_UNKNOWN) return false;
+  const name = app === APP_FAILED ? 'failed' : APP_NAMES[app];
+  const want = t.proto === 'http1' ? 'http' : t.proto;
+  const is = name === want;
+  return t.negated ? !is : is;
+}
+
+function addrMatches(g: Rule['src'], p: Packet, off: number): boolean {
+  if (g.any) return true;
+  if (p.ipVersion === 4) return addressGroupHasV4(g, p.data.readUInt32BE(off));
+  return addressGroupHasV6(g, p.data, off);
+}
+
+const V6_SCRATCH = Buffer.alloc(16);
+
+function groupHasWords(g: Rule['src'], words: readonly number[], v6: boolean): boolean {
+  if (g.any) return true;
+  if (!v6) return addressGroupHasV4(g, words[0]!);
+  for (let i = 0; i < 4; i++) V6_SCRATCH.writeUInt32BE(words[i]! >>> 0, i * 4);
+  return addressGroupHasV6(g, V6_SCRATCH, 0);
+}
+
+/** Insertion sort of a[0, n) (candidate lists are short). */
+function sortInts(a: Int32Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+function appendTail(tail: StreamTail, chunk: Buffer, keep: number): void {
+  if (chunk.length >= keep) {
+    chunk.copy(tail.buf, 0, chunk.length - keep);
+    tail.len = keep;
+    return;
+  }
+  const total = tail.len + chunk.length;
+  if (total > keep) {
+    const drop = total - keep;
+    tail.buf.copy(tail.buf, 0, drop, tail.len);
+    tail.len -= drop;
+  }
+  chunk.copy(tail.buf, tail.len);
+  tail.len += chunk.length;
+}
+
+/**
+ * What the flow stage must keep for these rules, decided before the engine is built: every TCP
+ * stream (rules that inspect TCP payload) and HTTP bodies (body / file.data buffers).
+ */
+export function detectNeeds(rules: readonly Rule[]): { streams: boolean; bodies: boolean } {
+  let streams = false;
+  let bodies = false;
+  for (const r of rules) {
+    for (const l of r.lists) {
+      if (l.buffer === 'payload') {
+        if (r.protocol !== 'udp' && r.protocol !== 'icmp' && r.protocol !== 'icmpv4' && r.protocol !== 'icmpv6') {
+          streams = true;
+        }
+      } else if (l.buffer === 'http.request_body' || l.buffer === 'http.response_body' || l.buffer === 'file.data') {
+        bodies = true;
+      }
+    }
+  }
+  return { streams, bodies };
+}
