@@ -51,7 +51,7 @@
 //     TX_RESPONSE_DONE exactly once.
 
 import { isUtf8 } from 'node:buffer';
-import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync, constants as zc } from 'node:zlib';
+import { brotliDecompressSync, inflateRawSync, inflateSync, constants as zc } from 'node:zlib';
 import {
   normalizeHostInto,
   normalizeUriInto,
@@ -277,6 +277,7 @@ const ENC_NONE = 0;
 const ENC_GZIP = 1;
 const ENC_DEFLATE = 2;
 const ENC_BR = 3;
+const ENC_LZMA = 4;
 
 // ---------------------------------------------------------------------------------------------
 // Transaction
@@ -383,14 +384,14 @@ const RAW_OWN = 4;
 const RAW_MERGED = 8;
 
 // HttpTx._bits
-const B_REQ_ENC = 3; // ENC_* of the request body
-const B_RESP_ENC_SHIFT = 2; // ENC_* of the response body, << 2
-const B_REQ_GAP = 16;
-const B_RESP_GAP = 32;
-const B_SEEN_100 = 64;
-const B_HEAD = 128;
-const B_CONNECT = 256;
-const B_DETACHED = 512;
+const B_REQ_GAP = 1;
+const B_RESP_GAP = 2;
+const B_SEEN_100 = 4;
+const B_HEAD = 8;
+const B_CONNECT = 16;
+const B_DETACHED = 32;
+const B_REQ_ENC_SHIFT = 6; // content codings of the request body (a chain, see contentCodings)
+const B_RESP_ENC_SHIFT = 15; // ... of the response body
 
 /**
  * One HTTP request/response pair. Buffer fields are views of bytes the transaction owns.
@@ -695,19 +696,19 @@ export class HttpTx implements AppTx {
 
   // --- parser bookkeeping (bits of _bits)
 
-  /** @internal */
+  /** @internal Content codings of the request body (chain, see contentCodings). */
   get _reqEnc(): number {
-    return this._bits & B_REQ_ENC;
+    return (this._bits >> B_REQ_ENC_SHIFT) & ENC_MASK;
   }
   set _reqEnc(v: number) {
-    this._bits = (this._bits & ~B_REQ_ENC) | v;
+    this._bits = (this._bits & ~(ENC_MASK << B_REQ_ENC_SHIFT)) | ((v & ENC_MASK) << B_REQ_ENC_SHIFT);
   }
   /** @internal */
   get _respEnc(): number {
-    return (this._bits >> B_RESP_ENC_SHIFT) & B_REQ_ENC;
+    return (this._bits >> B_RESP_ENC_SHIFT) & ENC_MASK;
   }
   set _respEnc(v: number) {
-    this._bits = (this._bits & ~(B_REQ_ENC << B_RESP_ENC_SHIFT)) | (v << B_RESP_ENC_SHIFT);
+    this._bits = (this._bits & ~(ENC_MASK << B_RESP_ENC_SHIFT)) | ((v & ENC_MASK) << B_RESP_ENC_SHIFT);
   }
   /** @internal */
   get _reqGap(): boolean {
@@ -1136,30 +1137,151 @@ function parseContentLength(b: Uint8Array, s: number, e: number): number {
   return v;
 }
 
-function encodingOf(v: Buffer | undefined): number {
-  if (v === undefined) return ENC_NONE;
-  const s = v.toString('latin1').trim().toLowerCase();
-  if (s === 'gzip' || s === 'x-gzip') return ENC_GZIP;
-  if (s === 'deflate') return ENC_DEFLATE;
-  if (s === 'br') return ENC_BR;
-  return ENC_NONE;
+// Content codings (Content-Encoding), as libhtp reads them: a value that is exactly one known
+// coding (case-insensitive, NUL bytes ignored) is that coding; anything else is split on ','
+// and ' ' into at most `layerLimit` codings (libhtp's response-body-decompress-layer-limit),
+// each one gzip when it contains "gzip", deflate when it contains "deflate", lzma / br when it
+// is exactly that, and no coding otherwise (identity, inflate, none, unknown: passed through).
+// The chain keeps the codings in the order listed, 3 bits each (ENC_*), at most MAX_LAYERS.
+
+const MAX_LAYERS = 3;
+const ENC_BITS = 3;
+const ENC_MASK = (1 << (ENC_BITS * MAX_LAYERS)) - 1;
+const ENC_NAMES = ['', 'gzip', 'deflate', 'br', 'lzma'];
+
+const GZIP = Buffer.from('gzip', 'latin1');
+const DEFLATE = Buffer.from('deflate', 'latin1');
+
+/** Is v[s, e), NUL bytes skipped, equal to `word` case-insensitively? */
+function wordIs(v: Uint8Array, s: number, e: number, word: string): boolean {
+  let j = 0;
+  for (let i = s; i < e; i++) {
+    const c = v[i]!;
+    if (c === 0) continue;
+    if (j >= word.length || LOWER[c] !== word.charCodeAt(j)) return false;
+    j++;
+  }
+  return j === word.length;
 }
 
-const ENC_NAMES = ['', 'gzip', 'deflate', 'br'];
+/** Does v[s, e) contain `word` (lower-case bytes), case-insensitively? */
+function containsWord(v: Uint8Array, s: number, e: number, word: Uint8Array): boolean {
+  const n = word.length;
+  outer: for (let i = s; i + n <= e; i++) {
+    for (let k = 0; k < n; k++) if (LOWER[v[i + k]!] !== word[k]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/** Bytes libhtp trims around a header value (its is_space). */
+function isHtpSpace(c: number): boolean {
+  return c === SP || (c >= 0x09 && c <= 0x0d);
+}
+
+/** The chain of codings of a Content-Encoding value v[s, e) (see above); 0: none. */
+export function contentCodings(v: Uint8Array, s: number, e: number, layerLimit: number): number {
+  while (s < e && isHtpSpace(v[s]!)) s++;
+  while (e > s && isHtpSpace(v[e - 1]!)) e--;
+  if (e <= s) return ENC_NONE;
+  if (wordIs(v, s, e, 'gzip') || wordIs(v, s, e, 'x-gzip')) return ENC_GZIP;
+  if (wordIs(v, s, e, 'deflate') || wordIs(v, s, e, 'x-deflate')) return ENC_DEFLATE;
+  if (wordIs(v, s, e, 'lzma')) return ENC_LZMA;
+  if (wordIs(v, s, e, 'br')) return ENC_BR;
+  if (wordIs(v, s, e, 'inflate') || wordIs(v, s, e, 'none')) return ENC_NONE;
+  let chain = 0;
+  let n = 0;
+  let layers = 0;
+  let a = s;
+  while (a < e) {
+    let b = a;
+    while (b < e && v[b] !== 0x2c && v[b] !== SP) b++;
+    if (b > a) {
+      if (++layers > layerLimit) break;
+      let enc = ENC_NONE;
+      if (containsWord(v, a, b, GZIP)) enc = ENC_GZIP;
+      else if (containsWord(v, a, b, DEFLATE)) enc = ENC_DEFLATE;
+      else if (bytesEq(v, a, b, 'lzma')) enc = ENC_LZMA;
+      else if (bytesEq(v, a, b, 'br')) enc = ENC_BR;
+      if (enc !== ENC_NONE && n < MAX_LAYERS) chain |= enc << (ENC_BITS * n++);
+    }
+    a = b + 1;
+  }
+  return chain;
+}
+
+/** Names of the codings of a chain, in the order listed ("gzip, deflate"). */
+function chainNames(chain: number): string {
+  let s = '';
+  for (let i = 0; i < MAX_LAYERS; i++) {
+    const enc = (chain >> (ENC_BITS * i)) & 7;
+    if (enc === ENC_NONE) break;
+    s += s === '' ? ENC_NAMES[enc] : `, ${ENC_NAMES[enc]}`;
+  }
+  return s;
+}
+
+// Decoders tried for a coding, in order (libhtp restarts a failing decoder as the next one,
+// gzip -> deflate -> zlib -> gzip, and passes the data through when none works). "gzip" is
+// decoded by reading the gzip header here and inflating what follows: the header's CRC, the
+// trailer's CRC and size and anything after the deflate stream are not checked (browsers
+// ignore them, and so does libhtp). lzma is not available in node: its data goes through the
+// other decoders, then through as is.
+const D_GZIP = 1;
+const D_RAW = 2;
+const D_ZLIB = 3;
+const D_BR = 4;
+const DECODERS: readonly (readonly number[])[] = [
+  [],
+  [D_GZIP, D_RAW, D_ZLIB], // ENC_GZIP
+  [D_RAW, D_ZLIB, D_GZIP], // ENC_DEFLATE
+  [D_BR, D_RAW, D_ZLIB, D_GZIP], // ENC_BR
+  [D_RAW, D_ZLIB, D_GZIP], // ENC_LZMA
+];
+
+/**
+ * End of the gzip header (RFC 1952 2.3) at the start of b: the offset of the deflate data,
+ * -1 when b does not start like a gzip member, -2 when the header is cut short.
+ */
+export function gzipHeaderEnd(b: Uint8Array): number {
+  const n = b.length;
+  if (n < 3) return n === 0 || (b[0] === 0x1f && (n === 1 || b[1] === 0x8b)) ? -2 : -1;
+  if (b[0] !== 0x1f || b[1] !== 0x8b || b[2] !== 0x08) return -1;
+  if (n < 10) return -2;
+  const flags = b[3]!;
+  let p = 10;
+  if (flags & 4) {
+    // FEXTRA: 2-byte length, then the field
+    if (p + 2 > n) return -2;
+    p += 2 + (b[p]! | (b[p + 1]! << 8));
+  }
+  for (const bit of [8, 16]) {
+    // FNAME, FCOMMENT: zero-terminated
+    if ((flags & bit) === 0) continue;
+    while (p < n && b[p] !== 0) p++;
+    if (p >= n) return -2;
+    p++;
+  }
+  if (flags & 2) p += 2; // FHCRC
+  return p <= n ? p : -2;
+}
 
 /** One decoding attempt: the output, 'big' when it would exceed `limit`, null when the data is bad. */
-function inflateOnce(input: Buffer, enc: number, limit: number): Buffer | 'big' | null {
+function decodeOnce(input: Buffer, d: number, limit: number): Buffer | 'big' | null {
+  const opts = { finishFlush: zc.Z_SYNC_FLUSH, maxOutputLength: limit };
   try {
-    if (enc === ENC_GZIP) return gunzipSync(input, { finishFlush: zc.Z_SYNC_FLUSH, maxOutputLength: limit });
-    if (enc === ENC_BR) {
-      return brotliDecompressSync(input, { finishFlush: zc.BROTLI_OPERATION_FLUSH, maxOutputLength: limit });
-    }
-    // "deflate" is meant to be zlib-wrapped (RFC 9110 8.4.1.2); many servers send raw deflate
-    try {
-      return inflateSync(input, { finishFlush: zc.Z_SYNC_FLUSH, maxOutputLength: limit });
-    } catch (e) {
-      if (e instanceof RangeError) throw e;
-      return inflateRawSync(input, { finishFlush: zc.Z_SYNC_FLUSH, maxOutputLength: limit });
+    switch (d) {
+      case D_GZIP: {
+        const h = gzipHeaderEnd(input);
+        if (h === -2) return EMPTY; // not all of the header yet: nothing to output
+        return h < 0 ? null : inflateRawSync(input.subarray(h), opts);
+      }
+      case D_RAW:
+        return inflateRawSync(input, opts);
+      case D_ZLIB:
+        return inflateSync(input, opts);
+      default:
+        return brotliDecompressSync(input, { finishFlush: zc.BROTLI_OPERATION_FLUSH, maxOutputLength: limit });
     }
   } catch (e) {
     return e instanceof RangeError ? 'big' : null;
@@ -1171,35 +1293,97 @@ function cut(b: Buffer, max: number): Buffer {
 }
 
 /**
- * Decode a content-coded body for inspection: its first `max` bytes at most. Truncated input
- * is fine (sync flush). zlib's sync API cannot stop early, so when the whole input would
- * give more than `limit` bytes, the longest input prefix that fits is searched for
- * (doubling from 1 KiB, then bisecting), stopping as soon as `max` bytes come out: the work
- * per transaction stays a small multiple of `limit` whatever the compression ratio
- * (deflate's ratio is at most ~1032:1, so a prefix within one byte of the bound exists).
- * Returns null when the data does not decode.
+ * The first `limit` bytes (about) of the decoding of raw, whose full decoding is larger.
+ * zlib's sync API cannot stop early, so the longest input prefix that fits is searched for
+ * (doubling from 1 KiB, then bisecting), stopping as soon as `want` bytes come out: the work
+ * stays a small multiple of `limit` whatever the compression ratio (deflate's ratio is at
+ * most ~1032:1, so a prefix within one byte of the bound exists).
  */
-function decodeBody(raw: Buffer, enc: number, max: number): Buffer | null {
-  const limit = Math.max(4 * max, max + 8192);
-  const full = inflateOnce(raw, enc, limit);
-  if (full !== 'big') return full === null ? null : cut(full, max);
+function decodeBig(raw: Buffer, d: number, limit: number, want: number): Buffer {
   let best: Buffer | null = null;
   let lo = 0; // longest prefix known to fit
   let hi = raw.length; // shortest prefix known not to fit
   let p = Math.min(1024, raw.length >> 1);
   for (let attempt = 0; attempt < 40 && hi - lo > 1 && p > lo && p < hi; attempt++) {
-    const r = inflateOnce(raw.subarray(0, p), enc, limit);
+    const r = decodeOnce(raw.subarray(0, p), d, limit);
     if (r === null) break;
     if (r === 'big') {
       hi = p;
     } else {
       lo = p;
       best = r;
-      if (r.length >= max) break;
+      if (r.length >= want) break;
     }
     p = hi === raw.length && r !== 'big' ? Math.min(p * 2, hi - 1) : (lo + hi) >>> 1;
   }
-  return best === null ? EMPTY : cut(best, max);
+  return best ?? EMPTY;
+}
+
+/**
+ * Decode raw with decoder d, at most about `limit` bytes out; null when the data is bad. With
+ * `partial`, data that goes bad part way gives what decoded before the bad part (zlib stops
+ * at the first bad byte, so every longer prefix fails too: the longest good prefix is
+ * bisected for), and null only when nothing decodes.
+ */
+function decodeWith(raw: Buffer, d: number, limit: number, want: number, partial: boolean): Buffer | null {
+  const r = decodeOnce(raw, d, limit);
+  if (r === 'big') return decodeBig(raw, d, limit, want);
+  if (r !== null || !partial) return r;
+  let lo = 0;
+  let hi = raw.length;
+  let best: Buffer | null = null;
+  for (let attempt = 0; attempt < 40 && hi - lo > 1; attempt++) {
+    const p = (lo + hi) >>> 1;
+    const q = decodeOnce(raw.subarray(0, p), d, limit);
+    if (q === null) hi = p;
+    else if (q === 'big') return decodeBig(raw.subarray(0, p), d, limit, want);
+    else {
+      lo = p;
+      best = q;
+    }
+  }
+  return best !== null && best.length > 0 ? best : null;
+}
+
+/** decodeBody's result: the bytes, and which codings decoded / which did not. */
+interface Decoded {
+  out: Buffer;
+  /** Chain of the codings that decoded (listed order). */
+  decoded: number;
+  /** A coding did not decode: its data went through as it was. */
+  failed: boolean;
+}
+
+const DECODED: Decoded = { out: EMPTY, decoded: 0, failed: false };
+
+/**
+ * Decode a content-coded body for inspection: its first `max` bytes at most, undoing the
+ * codings of `chain` from the last listed to the first. Truncated input is fine (sync
+ * flush). A coding none of whose decoders works is passed through (libhtp).
+ */
+function decodeBody(raw: Buffer, chain: number, max: number): Decoded {
+  const limit = Math.max(4 * max, max + 8192);
+  let data = raw;
+  let decoded = 0;
+  let failed = false;
+  for (let i = MAX_LAYERS - 1; i >= 0; i--) {
+    const enc = (chain >> (ENC_BITS * i)) & 7;
+    if (enc === ENC_NONE) continue;
+    let out: Buffer | null = null;
+    // libhtp keeps what its first decoder gave before an error; a decoder it restarts with
+    // has to decode the data without error (what it gave before failing is dropped)
+    const ds = DECODERS[enc]!;
+    for (let k = 0; k < ds.length && out === null; k++) out = decodeWith(data, ds[k]!, limit, max, k === 0);
+    if (out === null) failed = true;
+    else {
+      data = out;
+      decoded |= enc << (ENC_BITS * i);
+    }
+  }
+  DECODED.out = cut(data, max);
+  DECODED.decoded = decoded;
+  DECODED.failed = failed;
+  return DECODED;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1499,29 +1683,23 @@ function hostEquals(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: nu
   return true;
 }
 
-/** JS String.prototype.trim white space within Latin-1. */
-function isJsSpace(c: number): boolean {
-  return (c >= 0x09 && c <= 0x0d) || c === SP || c === 0xa0;
-}
-
 const CHUNKED = Buffer.from('chunked', 'latin1');
 
-/** Is one of the comma-separated codings of v[s, e) "chunked" (case-insensitively, trimmed)? */
-function hasChunked(v: Uint8Array, s: number, e: number): boolean {
-  let a = s;
-  while (a <= e) {
-    let b = a;
-    while (b < e && v[b] !== 0x2c) b++;
-    let ts = a;
-    let te = b;
-    while (ts < te && isJsSpace(v[ts]!)) ts++;
-    while (te > ts && isJsSpace(v[te - 1]!)) te--;
-    if (te - ts === CHUNKED.length) {
-      let i = 0;
-      while (i < te - ts && LOWER[v[ts + i]!] === CHUNKED[i]) i++;
-      if (i === te - ts) return true;
+/**
+ * Does the Transfer-Encoding value v[s, e) say chunked? libhtp: it contains "chunked",
+ * case-insensitively, NUL bytes skipped ("gzip, chunked", "\0chunked", "xchunked").
+ */
+export function hasChunked(v: Uint8Array, s: number, e: number): boolean {
+  const n = CHUNKED.length;
+  for (let i = s; i < e; i++) {
+    let j = 0;
+    for (let k = i; k < e && j < n; k++) {
+      const c = v[k]!;
+      if (c === 0) continue;
+      if (LOWER[c] !== CHUNKED[j]) break;
+      j++;
     }
-    a = b + 1;
+    if (j === n) return true;
   }
   return false;
 }
@@ -1570,6 +1748,11 @@ export interface HttpParserOptions {
   uri?: UriNormalizeOptions;
   /** Decode gzip/deflate/br bodies for inspection (default true). */
   decompress?: boolean;
+  /**
+   * Most content codings undone per body (libhtp's response-body-decompress-layer-limit;
+   * default 3, at most 3): a Content-Encoding listing more is decoded up to there.
+   */
+  decompressLayers?: number;
   /** Ports selecting HTTP without probing (default HTTP_DEFAULT_PORTS). */
   ports?: readonly number[];
 }
@@ -1583,6 +1766,8 @@ interface Config {
   headLimit: number;
   uri: UriNormalizeOptions;
   decompress: boolean;
+  /** Content coding layer limit. */
+  layers: number;
 }
 
 /** Per-direction state. */
@@ -1696,12 +1881,12 @@ class HttpState implements AppParserState {
           break;
         }
         case ST_CHUNK_END: {
-          const c = buf[pos]!;
-          if (c === CR) pos++;
-          else if (c === LF) {
+          // libhtp: whatever follows the data, up to and including a LF (normally CRLF)
+          while (pos < end && buf[pos] !== LF) pos++;
+          if (pos < end) {
             pos++;
             s.state = ST_CHUNK_SIZE;
-          } else s.state = ST_CHUNK_SIZE; // missing CRLF after the data: read the next size
+          }
           break;
         }
         case ST_TRAILER:
@@ -2406,19 +2591,20 @@ class HttpState implements AppParserState {
     if (pend & P_LONG) this.anomaly(tx, E.responseFieldTooLong);
     if (pend & P_MANY) this.anomaly(tx, E.responseTooManyHeaders);
 
-    // 1xx interim responses (but 101) do not complete the transaction
-    if (code >= 100 && code < 200 && code !== 101) {
-      if (code === 100) {
-        if (tx._seen100) this.anomaly(tx, E.continueAlreadySeen);
-        tx._seen100 = true;
-      }
+    this.scanFields(tx, src, nLines, RESP_EVENTS);
+    // libhtp: "100 Continue" is an interim response that does not complete the transaction,
+    // unless it has a Transfer-Encoding or a Content-Length above 0; other 1xx are final
+    if (code === 100 && KV_S[K_TRANSFER_ENCODING] === KV_ABSENT && this.interimLength(src, hs, end) <= 0) {
+      if (tx._seen100) this.anomaly(tx, E.continueAlreadySeen);
+      tx._seen100 = true;
       s.interim = tx;
       this.release();
       return;
     }
 
     tx.statusCode = code;
-    this.scanFields(tx, src, nLines, RESP_EVENTS);
+    // a body framed by headers even where none is allowed (1xx, 204, 304) is read (libhtp)
+    const framed = KV_S[K_TRANSFER_ENCODING] !== KV_ABSENT || KV_S[K_CONTENT_LENGTH] !== KV_ABSENT;
     const wantEnc = this.cfg.decompress && this.cfg.maxBody > 0;
     let data: HeaderData | null = null;
     if (
@@ -2431,7 +2617,6 @@ class HttpState implements AppParserState {
     this.framing(tx, src, data, RESP_EVENTS);
     const cl = this.fCl;
     const chunked = this.fChunked;
-    const badTe = this.fBadTe;
     tx.responseContentLength = cl;
     if (wantEnc) tx._respEnc = this.encoding(src, data);
 
@@ -2478,12 +2663,13 @@ class HttpState implements AppParserState {
       return;
     }
     if (tx._connect && req.state === ST_CONNECT_WAIT) req.state = ST_HEAD;
-    if (tx._head || code === 204 || code === 304) {
+    if (tx._head || ((code === 204 || code === 304 || (code >= 100 && code < 200)) && !framed)) {
       this.messageDone(s, false);
     } else if (chunked) {
       if (s.version !== 0 && s.version < 11) this.anomaly(tx, E.responseChunkedOldProto);
       this.startChunked(s);
-    } else if (cl >= 0 && !badTe) {
+    } else if (cl >= 0) {
+      // (a Transfer-Encoding other than chunked does not stop a Content-Length: libhtp)
       if (cl === 0) this.messageDone(s, false);
       else this.startBody(s, tx, cl);
     } else {
@@ -2492,10 +2678,18 @@ class HttpState implements AppParserState {
     }
   }
 
+  /** Content-Length of a 100 response head (scanFields done): -1 when absent or invalid. */
+  private interimLength(src: Buffer, hs: number, end: number): number {
+    const ks = KV_S[K_CONTENT_LENGTH]!;
+    if (ks === KV_ABSENT) return -1;
+    if (ks >= 0) return parseContentLength(src, ks, KV_E[K_CONTENT_LENGTH]!);
+    const v = findHeader(buildHeaderList(src, hs, end, 'set-cookie').list, 'content-length');
+    return v === undefined ? -1 : parseContentLength(v, 0, v.length);
+  }
+
   // framing() results
   private fCl = -1;
   private fChunked = false;
-  private fBadTe = false;
 
   /**
    * Body framing from Content-Length / Transfer-Encoding (RFC 9112 6.3), from the values
@@ -2504,7 +2698,6 @@ class HttpState implements AppParserState {
   private framing(tx: HttpTx, src: Buffer, data: HeaderData | null, ev: DirEvents): void {
     let cl = -1;
     let chunked = false;
-    let badTe = false;
     let ks = KV_S[K_TRANSFER_ENCODING]!;
     if (ks !== KV_ABSENT) {
       if (ks >= 0) chunked = hasChunked(src, ks, KV_E[K_TRANSFER_ENCODING]!);
@@ -2512,10 +2705,7 @@ class HttpState implements AppParserState {
         const te = findHeader(data!.list, 'transfer-encoding')!;
         chunked = hasChunked(te, 0, te.length);
       }
-      if (!chunked) {
-        badTe = true;
-        this.anomaly(tx, ev.transferEncoding);
-      }
+      if (!chunked) this.anomaly(tx, ev.transferEncoding);
     }
     ks = KV_S[K_CONTENT_LENGTH]!;
     if (ks !== KV_ABSENT) {
@@ -2528,15 +2718,15 @@ class HttpState implements AppParserState {
     }
     this.fCl = cl;
     this.fChunked = chunked;
-    this.fBadTe = badTe;
   }
 
-  /** The Content-Encoding decoded for inspection. */
+  /** The content codings decoded for inspection (see contentCodings). */
   private encoding(src: Buffer, data: HeaderData | null): number {
     const ks = KV_S[K_CONTENT_ENCODING]!;
     if (ks === KV_ABSENT) return ENC_NONE;
-    const v = ks >= 0 ? src.subarray(ks, KV_E[K_CONTENT_ENCODING]!) : findHeader(data!.list, 'content-encoding');
-    return encodingOf(v);
+    if (ks >= 0) return contentCodings(src, ks, KV_E[K_CONTENT_ENCODING]!, this.cfg.layers);
+    const v = findHeader(data!.list, 'content-encoding');
+    return v === undefined ? ENC_NONE : contentCodings(v, 0, v.length, this.cfg.layers);
   }
 
   // --- header fields
@@ -2728,23 +2918,27 @@ class HttpState implements AppParserState {
     else tx._respGap = true;
   }
 
-  /** chunk-size [ ";" chunk-ext ] CRLF, parsed byte by byte (no buffering). */
+  /**
+   * chunk-size line, byte by byte (no buffering), as libhtp reads it: control characters
+   * (CR SP HT VT FF) before the size are skipped and lines of nothing else ignored; the size
+   * is the hex digits that follow, whatever comes after them up to the LF (extensions, junk)
+   * is ignored; a size above 2^31 - 1 makes libhtp ignore the line. A line whose first other
+   * byte is not a hex digit is invalid as soon as that byte is seen: the response body then
+   * runs to the connection close from that byte on (libhtp re-reads the line as body; the
+   * control characters before it are dropped here, so the result does not depend on where
+   * the stream was cut). A line too long or with too many digits is invalid too.
+   */
   private chunkSizeBytes(s: Side, buf: Buffer, pos: number, end: number): number {
     const maxLine = this.cfg.maxLine;
     while (pos < end) {
       const c = buf[pos++]!;
       if (c === LF) {
-        if (s.csDigits === 0 && !s.csBad && s.csState === 0) {
-          // blank line where a size was expected: tolerated
-          s.csLen = 0;
-          continue;
-        }
-        if (s.csBad || s.csDigits === 0) {
-          this.badChunk(s);
-          return pos;
-        }
         const v = s.csValue;
+        const state = s.csState;
+        const huge = s.csBad;
         s.csState = s.csDigits = s.csValue = s.csLen = 0;
+        s.csBad = false;
+        if (state === 0 || huge) continue; // only control characters, or a size libhtp ignores
         if (v === 0) {
           s.state = ST_TRAILER;
           s.trailerLines = 0;
@@ -2755,51 +2949,43 @@ class HttpState implements AppParserState {
         }
         return pos;
       }
-      if (++s.csLen > maxLine) s.csBad = true;
-      switch (s.csState) {
-        case 0: {
-          if (isWs(c) || c === CR) break;
-          const h = hexDigit(c);
-          if (h < 0) s.csBad = true;
-          else {
-            s.csValue = h;
-            s.csDigits = 1;
-          }
-          s.csState = 1;
-          break;
+      if (++s.csLen > maxLine) return this.badChunk(s, buf, pos, pos);
+      if (s.csState === 0) {
+        if (c === CR || c === SP || c === HT || c === 0x0b || c === 0x0c) continue;
+        const h = hexDigit(c);
+        if (h < 0) return this.badChunk(s, buf, pos - 1, pos);
+        s.csValue = h;
+        s.csDigits = 1;
+        s.csState = 1;
+      } else if (s.csState === 1) {
+        const h = hexDigit(c);
+        if (h < 0) s.csState = 2; // the rest of the line is ignored
+        else if (++s.csDigits > 16) return this.badChunk(s, buf, pos, pos); // no u64
+        else {
+          s.csValue = s.csValue * 16 + h;
+          if (s.csValue > 0x7fffffff) s.csBad = true;
         }
-        case 1: {
-          const h = hexDigit(c);
-          if (h >= 0) {
-            if (++s.csDigits > 13) s.csBad = true; // beyond 2^52: nonsense
-            s.csValue = s.csValue * 16 + h;
-          } else if (isWs(c) || c === CR) s.csState = 2;
-          else if (c === 0x3b) s.csState = 3;
-          else s.csBad = true;
-          break;
-        }
-        case 2:
-          if (c === 0x3b) s.csState = 3;
-          else if (!isWs(c) && c !== CR) s.csBad = true;
-          break;
-        default:
-          break; // chunk extension: ignored
       }
     }
     return pos;
   }
 
-  private badChunk(s: Side): void {
+  /** An invalid chunk-size line; buf[from, pos) is re-read as body. Returns pos. */
+  private badChunk(s: Side, buf: Buffer, from: number, pos: number): number {
     const tx = s.tx;
+    s.csState = s.csDigits = s.csValue = s.csLen = 0;
+    s.csBad = false;
     if (s.dir === TO_SERVER) {
       if (tx !== null) this.anomaly(tx, E.invalidRequestChunkLen);
       this.messageDone(s, true);
       this.resync(s);
     } else {
-      // libhtp: the rest of the response is body, up to the connection close
+      // libhtp: the rest of the response, this line included, is body up to the close
       if (tx !== null) this.anomaly(tx, E.invalidResponseChunkLen);
       s.state = ST_BODY_CLOSE;
+      this.body(s, buf, from, pos);
     }
+    return pos;
   }
 
   /** trailer-section after the last chunk: lines up to a blank line (not kept). */
@@ -2864,15 +3050,12 @@ class HttpState implements AppParserState {
     this.raise(tx, TX_RESPONSE_DONE, TO_CLIENT);
   }
 
-  private decoded(tx: HttpTx, raw: Buffer, enc: number, response: boolean): Buffer {
-    if (enc === ENC_NONE) return raw;
-    const out = decodeBody(raw, enc, this.cfg.maxBody);
-    if (out === null) {
-      this.anomaly(tx, E.gzipDecompressionFailed);
-      return raw;
-    }
-    if (response) tx.responseBodyDecoded = ENC_NAMES[enc];
-    return out;
+  private decoded(tx: HttpTx, raw: Buffer, chain: number, response: boolean): Buffer {
+    if (chain === ENC_NONE) return raw;
+    const d = decodeBody(raw, chain, this.cfg.maxBody);
+    if (d.failed) this.anomaly(tx, E.gzipDecompressionFailed);
+    if (response && d.decoded !== 0) tx.responseBodyDecoded = chainNames(d.decoded);
+    return d.out;
   }
 
   /** Raise whatever DONE flags a transaction still lacks (flow end, eviction). */
@@ -3000,6 +3183,7 @@ export function createHttpParser(opts: HttpParserOptions = {}): AppParser {
     headLimit: Math.max(64 * 1024, l.maxLineLength * 4),
     uri: opts.uri ?? URI_LIBHTP_DEFAULTS,
     decompress: opts.decompress ?? true,
+    layers: Math.max(1, Math.min(MAX_LAYERS, opts.decompressLayers ?? MAX_LAYERS)),
   };
   return {
     name: 'http',

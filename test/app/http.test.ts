@@ -348,6 +348,8 @@ describe('bodies', () => {
     expect(s(rec.tx(1).responseBody)).toBe('abc');
   });
 
+  // (a 204 / 304 that does announce a body with Content-Length or Transfer-Encoding has one,
+  // as libhtp reads it: see http-libhtp.test.ts)
   it('204 and 304 have no body', () => {
     const rec = run([
       [
@@ -356,7 +358,7 @@ describe('bodies', () => {
       ],
       [
         TO_CLIENT,
-        'HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 304 Not Modified\r\nContent-Length: 99\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nz',
+        'HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 304 Not Modified\r\nETag: "x"\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nz',
       ],
     ]);
     expect(rec.anomalies).toEqual([]);
