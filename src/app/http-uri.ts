@@ -122,7 +122,10 @@ export function splitUri(src: Uint8Array, start: number, end: number, out: UriPa
   out.reset();
   let pos = start;
   if (authorityForm) {
-    splitAuthority(src, start, end, out);
+    // libhtp: an optional "//", then a host unless a "/" follows (a path: no host)
+    if (end - start >= 2 && src[start] === SLASH && src[start + 1] === SLASH) pos += 2;
+    if (pos < end && src[pos] === SLASH) return;
+    splitAuthority(src, pos, end, out);
     return;
   }
   // scheme ":" (only when the target does not start with "/")

@@ -1727,9 +1727,12 @@ function splitLines(h: Buffer, from: number, end: number): number {
     if (lf < 0) lf = end;
     if (n === LINES.length) growLines();
     LINES[n++] = p;
-    if (lf === p || (lf === p + 1 && h[p] === CR)) break;
+    if (lf === p || (lf === p + 1 && h[p] === CR)) return n;
     p = lf + 1;
   }
+  // no blank line (a head cut by the close): `end` stands for its start
+  if (n === LINES.length) growLines();
+  LINES[n++] = end;
   return n;
 }
 
@@ -1951,6 +1954,8 @@ class HttpState implements AppParserState {
   end(): void {
     const req = this.sides[TO_SERVER];
     const resp = this.sides[TO_CLIENT];
+    this.closeHead(req);
+    this.closeHead(resp);
     if (req.tx !== null && req.state !== ST_HEAD) this.messageDone(req, true);
     if (resp.tx !== null) this.messageDone(resp, resp.state !== ST_BODY_CLOSE);
     const left: HttpTx[] = [];
@@ -1962,6 +1967,23 @@ class HttpState implements AppParserState {
     req.tx = resp.tx = resp.interim = null;
     req.state = resp.state = ST_DEAD;
     req.head = resp.head = null;
+  }
+
+  /**
+   * The connection closes inside a head whose start line was read: libhtp takes the header
+   * lines so far (the last one even without its LF) as the whole head.
+   */
+  private closeHead(s: Side): void {
+    if (s.state !== ST_HEAD || !s.startDone || s.strict) return;
+    if (s.lineLen > 0 && !s.lineSkip) {
+      if (s.lineDrop) s.pend |= s.lines > this.cfg.maxHeaders ? P_MANY : P_LONG;
+      else {
+        if (s.lineLen === 1 && s.lineFirst === CR) s.headLen = s.lineStart; // a lone CR: nothing
+        else this.appendByte(s, LF);
+      }
+    }
+    this.resetLine(s);
+    this.finishHead(s);
   }
 
   // --- head (start line + header lines)
@@ -2067,9 +2089,12 @@ class HttpState implements AppParserState {
         }
         continue;
       }
-      if (empty) {
+      if (empty || (s.lines > 1 && s.lineLen === 1 && isWs(s.lineFirst) && !s.lineDrop)) {
+        // (libhtp: a line of one SP / HT and a bare LF after a header line, an empty fold,
+        // leaves its LF to end the head; it is kept as the blank line "\n")
+        const cr = s.lineLen === 1 && s.lineFirst === CR;
         if (s.lineLen > 0) s.headLen = s.lineStart;
-        if (s.lineLen === 1) this.appendByte(s, CR);
+        if (cr) this.appendByte(s, CR);
         this.appendByte(s, LF);
         this.resetLine(s);
         this.finishHead(s);
@@ -2336,7 +2361,11 @@ class HttpState implements AppParserState {
         const l = findLF(buf, he, end);
         if (l < 0) return -1;
         const blank = l === he || (l === he + 1 && buf[he] === CR);
-        if (!blank && (l - he > maxLine + 1 || n >= maxHeaders)) return -1;
+        // a one-byte SP / HT line after a header ends the head (see headBytes): rare, the
+        // general path keeps it as "\n"
+        if (!blank && (l - he > maxLine + 1 || n >= maxHeaders || (l === he + 1 && n > 0 && isWs(buf[he]!)))) {
+          return -1;
+        }
         if (n === LINES.length) growLines();
         LINES[n++] = he;
         he = l + 1;

@@ -317,3 +317,60 @@ describe('bodies where none is expected', () => {
     expect(s.events).toContain(HTTP_EVENTS.invalidTransferEncodingResponse);
   });
 });
+
+describe('heads', () => {
+  it('a line of one space and a bare LF after a header ends the head (an empty fold)', () => {
+    const s = run([
+      GET,
+      response('HTTP/1.1 200 ok\r\nServer: x\r\nContent-length: 5\n \n', 'hellotail'),
+    ]);
+    expect(s.txs[0]!.statusCode).toBe(200);
+    expect(str(s.txs[0]!.responseBody)).toBe('hello');
+    expect(str(s.txs[0]!.responseHeaders)).toBe('Server: x\r\nContent-length: 5\r\n');
+  });
+
+  it('one space with CRLF, or more than one byte, is still a fold', () => {
+    const s = run([
+      GET,
+      response('HTTP/1.1 200 ok\r\nX-A: a\r\n \r\nX-B: b\n  \nContent-Length: 2\r\n\r\n', 'hi'),
+    ]);
+    expect(str(s.txs[0]!.responseHeaders)).toBe('X-A: a\r\nX-B: b\r\nContent-Length: 2\r\n');
+    expect(str(s.txs[0]!.responseBody)).toBe('hi');
+  });
+
+  it('the close ends a head: the header lines so far, the last one without its LF', () => {
+    let s = run([
+      [TO_SERVER, 'GET / HTTP/1.1\r\nHost: 100.64.0.200\r\n\r\n'],
+      [TO_CLIENT, 'HTTP/1.0 200 OK\nServer:ng1nx\r\n'],
+    ]);
+    expect(s.txs[0]!.statusCode).toBe(200);
+    expect(str(s.txs[0]!.responseHeaders)).toBe('Server: ng1nx\r\n');
+    expect(s.txs[0]!.progress & TX_RESPONSE_DONE).toBe(TX_RESPONSE_DONE);
+    s = run([
+      [TO_SERVER, 'GET / HTTP/1.1\r\nHost: h\r\nUser-Agent: cut'],
+      [TO_CLIENT, 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\nServer: s\r'],
+    ]);
+    expect(str(s.txs[0]!.userAgent)).toBe('cut');
+    expect(str(s.txs[0]!.responseHeaders)).toBe('Content-Length: 10\r\nServer: s\r\n');
+    expect(s.txs[0]!.truncated).toBe(true); // the 10 body bytes never came
+  });
+
+  it('a start line alone, cut by the close, makes no transaction', () => {
+    const s = run([[TO_SERVER, 'GET / HTT']]);
+    expect(s.txs).toEqual([]);
+  });
+});
+
+describe('CONNECT', () => {
+  it('a target that is a path has no host; "//host:port" has one', () => {
+    let s = run([
+      [TO_SERVER, 'CONNECT / HTTP/1.1\r\nMp-Country: US\r\n\r\n'],
+      [TO_CLIENT, 'HTTP/1.1 200 OK\r\n\r\n'],
+    ]);
+    expect(s.txs[0]!.host).toBeUndefined();
+    expect(str(s.txs[0]!.uri)).toBe('/');
+    s = run([[TO_SERVER, 'CONNECT //Example.com:443 HTTP/1.1\r\n\r\n']]);
+    expect(str(s.txs[0]!.host)).toBe('example.com');
+    expect(s.txs[0]!.port).toBe(443);
+  });
+});
