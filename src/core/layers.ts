@@ -30,7 +30,9 @@ export const L_PPPOE_DISC = 24;
 export const L_ERSPAN3 = 25;
 /** Pseudowire control word before an Ethernet frame carried over MPLS. */
 export const L_PW_ETH = 26;
-export const LAYER_COUNT = 27;
+/** Network Service Header (RFC 8300). */
+export const L_NSH = 27;
+export const LAYER_COUNT = 28;
 
 export const LAYER_NAMES: readonly string[] = [
   'none',
@@ -60,6 +62,7 @@ export const LAYER_NAMES: readonly string[] = [
   'pppoe_disc',
   'erspan',
   'pw',
+  'nsh',
 ];
 
 // Tunnel kinds kept in the Packet's tunnel stack.

@@ -135,6 +135,13 @@ const TABLE: ReadonlyArray<readonly [name: string, suricata: boolean]> = [
   ['mpls.header_too_small', true],
   ['mpls.pkt_too_small', true],
   ['mpls.unknown_payload_type', true],
+  // nsh
+  ['nsh.bad_header_length', true],
+  ['nsh.header_too_small', true],
+  ['nsh.reserved_type', true],
+  ['nsh.unknown_payload', true],
+  ['nsh.unsupported_type', true],
+  ['nsh.unsupported_version', true],
   // ppp
   ['ppp.ip4_pkt_too_small', true],
   ['ppp.ip6_pkt_too_small', true],

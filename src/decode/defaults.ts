@@ -15,6 +15,7 @@ import { decodeIcmpv6 } from './icmpv6.js';
 import { decodeIpv4 } from './ipv4.js';
 import { decodeIpv6 } from './ipv6.js';
 import { decodeMpls, decodePseudowireEthernet } from './mpls.js';
+import { decodeNsh } from './nsh.js';
 import { decodeNull } from './null.js';
 import { decodePpp } from './ppp.js';
 import { decodePppoeDiscovery, decodePppoeSession } from './pppoe.js';
@@ -24,6 +25,7 @@ import {
   registerGreProto,
   registerIpProto,
   registerLinkType,
+  registerNshProto,
   registerUdpPort,
   unregisterUdpPort,
 } from './registry.js';
@@ -77,6 +79,7 @@ export function registerDefaultDecoders(config: DecoderConfig = DEFAULT_DECODER_
     registerLayer(L.L_NULL, decodeNull);
     registerLayer(L.L_RAW, decodeRaw);
     registerLayer(L.L_ESP, decodeEsp);
+    registerLayer(L.L_NSH, decodeNsh);
 
     // EtherTypes
     registerEthertype(0x0800, L.L_IPV4);
@@ -89,6 +92,7 @@ export function registerDefaultDecoders(config: DecoderConfig = DEFAULT_DECODER_
     registerEthertype(0x8848, L.L_MPLS); // MPLS multicast
     registerEthertype(0x8864, L.L_PPPOE);
     registerEthertype(0x8863, L.L_PPPOE_DISC);
+    registerEthertype(0x894f, L.L_NSH); // also reached through Geneve's protocol type
 
     // IP protocols
     registerIpProto(1, L.L_ICMP);
@@ -112,6 +116,14 @@ export function registerDefaultDecoders(config: DecoderConfig = DEFAULT_DECODER_
     registerGreProto(0x880b, L.L_PPP); // PPTP
     registerGreProto(0x8100, L.L_VLAN);
     registerGreProto(0x0806, L.L_ARP);
+    registerGreProto(0x894f, L.L_NSH);
+
+    // NSH next protocols (RFC 8300 section 11.2.5)
+    registerNshProto(1, L.L_IPV4);
+    registerNshProto(2, L.L_IPV6);
+    registerNshProto(3, L.L_ETH);
+    registerNshProto(4, L.L_NSH); // nested NSH; the layer bound stops a loop
+    registerNshProto(5, L.L_MPLS);
 
     // Link types (pcap LINKTYPE_* numbers)
     registerLinkType(1, L.L_ETH); // EN10MB

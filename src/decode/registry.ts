@@ -16,6 +16,8 @@ export const IPPROTO_LAYER = new Uint8Array(256);
 /** By UDP destination port (RFC 7348: VXLAN is identified by destination port only). */
 export const UDP_PORT_LAYER = new Uint8Array(65536);
 export const GRE_PROTO_LAYER = new Uint8Array(65536);
+/** By NSH Next Protocol (RFC 8300 section 11.2.5, an 8-bit IANA registry of its own). */
+export const NSH_PROTO_LAYER = new Uint8Array(256);
 /** Link type -> first layer. Link types above 511 are not supported. */
 export const LINKTYPE_LAYER = new Uint8Array(512);
 
@@ -33,6 +35,9 @@ export function unregisterUdpPort(port: number): void {
 }
 export function registerGreProto(proto: number, layer: number): void {
   GRE_PROTO_LAYER[proto] = layer;
+}
+export function registerNshProto(proto: number, layer: number): void {
+  NSH_PROTO_LAYER[proto] = layer;
 }
 export function registerLinkType(linkType: number, layer: number): void {
   LINKTYPE_LAYER[linkType] = layer;
