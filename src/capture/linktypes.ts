@@ -6,7 +6,7 @@
 // callers that register more decoders pass their own predicate to the readers.
 
 /** Link types with a first-layer decoder in src/decode/defaults.ts. */
-export const SUPPORTED_LINKTYPES: readonly number[] = [0, 1, 12, 14, 101, 108, 113, 228, 229, 276];
+export const SUPPORTED_LINKTYPES: readonly number[] = [0, 1, 12, 14, 101, 104, 108, 113, 228, 229, 276];
 
 const SUPPORTED = new Uint8Array(512);
 for (const t of SUPPORTED_LINKTYPES) SUPPORTED[t] = 1;

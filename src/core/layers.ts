@@ -32,7 +32,9 @@ export const L_ERSPAN3 = 25;
 export const L_PW_ETH = 26;
 /** Network Service Header (RFC 8300). */
 export const L_NSH = 27;
-export const LAYER_COUNT = 28;
+/** Cisco HDLC link type (LINKTYPE_C_HDLC = 104). */
+export const L_CHDLC = 28;
+export const LAYER_COUNT = 29;
 
 export const LAYER_NAMES: readonly string[] = [
   'none',
@@ -63,6 +65,7 @@ export const LAYER_NAMES: readonly string[] = [
   'erspan',
   'pw',
   'nsh',
+  'chdlc',
 ];
 
 // Tunnel kinds kept in the Packet's tunnel stack.

@@ -31,6 +31,8 @@ const TABLE: ReadonlyArray<readonly [name: string, suricata: boolean]> = [
   ['arp.unsupported_hardware', true],
   ['arp.unsupported_opcode', true],
   ['arp.unsupported_protocol', true],
+  // chdlc
+  ['chdlc.pkt_too_small', true],
   // erspan
   ['erspan.header_too_small', true],
   ['erspan.too_many_vlan_layers', true],

@@ -4,6 +4,7 @@
 
 import * as L from '../core/layers.js';
 import { decodeArp } from './arp.js';
+import { decodeChdlc } from './chdlc.js';
 import { registerLayer } from './decoder.js';
 import { decodeErspan, decodeErspan3 } from './erspan.js';
 import { decodeEsp } from './esp.js';
@@ -80,6 +81,7 @@ export function registerDefaultDecoders(config: DecoderConfig = DEFAULT_DECODER_
     registerLayer(L.L_RAW, decodeRaw);
     registerLayer(L.L_ESP, decodeEsp);
     registerLayer(L.L_NSH, decodeNsh);
+    registerLayer(L.L_CHDLC, decodeChdlc);
 
     // EtherTypes
     registerEthertype(0x0800, L.L_IPV4);
@@ -136,6 +138,7 @@ export function registerDefaultDecoders(config: DecoderConfig = DEFAULT_DECODER_
     registerLinkType(229, L.L_IPV6); // LINKTYPE_IPV6
     registerLinkType(113, L.L_SLL); // Linux cooked v1
     registerLinkType(276, L.L_SLL2); // Linux cooked v2
+    registerLinkType(104, L.L_CHDLC); // Cisco HDLC
   }
   configureDecoders(config);
 }

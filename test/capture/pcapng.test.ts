@@ -212,8 +212,8 @@ describe('pcapng', () => {
     expect(() => openCaptureFile(f)).toThrow(
       `${f}: interface 1 has unsupported link type 127 (IEEE802_11_RADIOTAP); vsids decodes`,
     );
-    const g = tmp.file('hdlc.pcapng', new Pcapng().shb(false).idb(104).build());
-    expect(() => openCaptureFile(g)).toThrow(/interface 0 has unsupported link type 104 \(C_HDLC\)/);
+    const g = tmp.file('hdlc.pcapng', new Pcapng().shb(false).idb(205).build());
+    expect(() => openCaptureFile(g)).toThrow(/interface 0 has unsupported link type 205 \(C_HDLC_WITH_DIR\)/);
     const h = tmp.file('unknown-lt.pcapng', new Pcapng().shb().idb(1).epb(0, 1n, frameBytes(1, 20)).idb(60000).build());
     const r = openCaptureFile(h);
     expect(r.next()).toBe(true);
