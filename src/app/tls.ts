@@ -255,10 +255,36 @@ function colonHex(b: Uint8Array, upper: boolean): string {
   return s;
 }
 
-/** Node's multi-line distinguished name "C=US\nO=Google Inc\nCN=x" as "C=US, O=Google Inc, CN=x". */
-function dnString(dn: string | undefined): string | undefined {
+/**
+ * Node's multi-line distinguished name "C=US\nO=Google Inc\nCN=x" as the bytes of
+ * "C=US, O=Google Inc, CN=x". OpenSSL escapes control bytes as `\XX` and RFC 2253 specials
+ * with a backslash; they are unescaped so the buffer holds the certificate's own bytes (a NUL
+ * in a subject stays a NUL, as Suricata's tls.cert_subject).
+ */
+function dnBytes(dn: string | undefined): Buffer | undefined {
   if (dn === undefined) return undefined;
-  return dn.split('\n').join(', ');
+  const text = dn.split('\n').join(', ');
+  if (!text.includes('\\')) return Buffer.from(text, 'utf8');
+  const out: number[] = [];
+  const push = (s: string): void => {
+    for (const b of Buffer.from(s, 'utf8')) out.push(b);
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c !== '\\' || i + 1 >= text.length) {
+      push(c);
+      continue;
+    }
+    const hex = text.slice(i + 1, i + 3);
+    if (/^[0-9A-Fa-f]{2}$/.test(hex)) {
+      out.push(Number.parseInt(hex, 16));
+      i += 2;
+    } else {
+      push(text[i + 1]!);
+      i += 1;
+    }
+  }
+  return Buffer.from(out);
 }
 
 /** SAN values without their "DNS:" / "IP Address:" / "email:" / "URI:" prefixes. */
@@ -322,10 +348,8 @@ export class TlsCert {
     const x = this.x509;
     if (x === null) return;
     const der = this.chain[0]!;
-    const subject = dnString(x.subject);
-    const issuer = dnString(x.issuer);
-    if (subject !== undefined) this._subject = Buffer.from(subject, 'utf8');
-    if (issuer !== undefined) this._issuer = Buffer.from(issuer, 'utf8');
+    this._subject = dnBytes(x.subject);
+    this._issuer = dnBytes(x.issuer);
     const raw = derSerial(der);
     if (raw !== undefined) this._serial = Buffer.from(colonHex(raw, true), 'latin1');
     else if (x.serialNumber) this._serial = Buffer.from(colonHex(Buffer.from(x.serialNumber, 'hex'), true), 'latin1');

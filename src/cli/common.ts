@@ -72,7 +72,7 @@ export interface PipelineCliOptions {
   eveTypes?: string;
   sensorName?: string;
   logLevel?: string;
-  /** commander's negation of --no-dedup. */
+  /** --dedup (true) / --no-dedup (false). */
   dedup?: boolean;
   /** -S, --rules (repeatable). */
   rules?: string[];
@@ -88,7 +88,7 @@ export async function resolveConfig(opts: PipelineCliOptions): Promise<VsidsConf
   if (opts.eve !== undefined) cfg.eve.path = opts.eve;
   if (opts.eveTypes !== undefined) cfg.eve.types = parseEveTypes(opts.eveTypes);
   if (opts.sensorName !== undefined) cfg.sensorName = opts.sensorName;
-  if (opts.dedup === false) cfg.dedup.enabled = false;
+  if (opts.dedup !== undefined) cfg.dedup.enabled = opts.dedup;
   if (opts.rules !== undefined && opts.rules.length > 0) {
     cfg.rules.files = opts.rules;
     cfg.rules.withDefault = opts.withDefaultRules === true;

@@ -29,7 +29,8 @@ function buildProgram(setCode: (code: number) => void): Command {
         '--eve-types <list>',
         'event types to write: alert,anomaly,flow,stats (default) and http,dns,tls,ssh,dhcp',
       )
-      .option('--no-dedup', 'keep both copies of packets the mirror delivers twice')
+      .option('--dedup', 'drop the second copy of packets the mirror delivers twice (2 ms window)')
+      .option('--no-dedup', 'keep both copies of packets the mirror delivers twice (the default)')
       .option(
         '-S, --rules <path>',
         'rule file or directory of *.rules (repeatable); replaces the bundled signatures/',

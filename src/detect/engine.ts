@@ -51,7 +51,7 @@ export interface DetectConfig {
 }
 
 export const DEFAULT_DETECT_CONFIG: DetectConfig = {
-  streamTail: 2048,
+  streamTail: 512,
   recursionLimit: 3000,
   maxThresholdTrackers: 100_000,
 };
@@ -128,6 +128,68 @@ class TxGroup {
   }
 }
 
+/**
+ * TCP stream rules of one direction, grouped by the flow's server port (Suricata's port
+ * groups): rules for any port are in every set; a rule for specific ports only in the sets of
+ * those ports. A port no rule names uses the any-port set.
+ */
+class PortSets {
+  readonly setOfPort = new Uint16Array(65536);
+  readonly sets: RuleSet[] = [];
+  maxPattern = 0;
+  private readonly anySigs: Sig[] = [];
+  private readonly byPort = new Map<number, Sig[]>();
+
+  /** `ports`: the rule's port group that holds the server port in this direction. */
+  add(sig: Sig, ports: Rule['dstPorts']): void {
+    // Wide groups (any, negations, big ranges) are treated as any: the header check decides.
+    let width = 0;
+    for (let i = 0; i < ports.ranges.length; i += 2) width += ports.ranges[i + 1]! - ports.ranges[i]! + 1;
+    if (ports.any || width > 1024) {
+      this.anySigs.push(sig);
+      return;
+    }
+    for (let i = 0; i < ports.ranges.length; i += 2) {
+      for (let port = ports.ranges[i]!; port <= ports.ranges[i + 1]!; port++) {
+        let l = this.byPort.get(port);
+        if (l === undefined) {
+          l = [];
+          this.byPort.set(port, l);
+        }
+        l.push(sig);
+      }
+    }
+  }
+
+  build(): void {
+    const base = new RuleSet();
+    for (const sig of this.anySigs) base.add(sig);
+    this.sets.push(base);
+    const byKey = new Map<string, number>();
+    for (const [port, sigs] of this.byPort) {
+      const key = sigs.map((x) => x.num).join(',');
+      let idx = byKey.get(key);
+      if (idx === undefined) {
+        const set = new RuleSet();
+        for (const sig of this.anySigs) set.add(sig);
+        for (const sig of sigs) set.add(sig);
+        idx = this.sets.length;
+        this.sets.push(set);
+        byKey.set(key, idx);
+      }
+      this.setOfPort[port] = idx;
+    }
+    for (const set of this.sets) {
+      set.build();
+      if (set.maxPattern > this.maxPattern) this.maxPattern = set.maxPattern;
+    }
+  }
+
+  get empty(): boolean {
+    return this.sets.every((x) => x.empty);
+  }
+}
+
 /** Per flow direction: the tail of the stream already inspected. */
 class StreamTail {
   buf: Buffer;
@@ -154,7 +216,7 @@ export class DetectEngine {
   readonly counters: DetectCounters;
   private readonly pktGroups: { header: RuleSet; payload: RuleSet }[] = [];
   /** TCP payload rules matched on the stream, per direction. */
-  private readonly streamGroups: RuleSet[] = [];
+  private readonly streamGroups: PortSets[] = [];
   /** app id * 2 + direction. */
   private readonly txGroups: (TxGroup | undefined)[] = [];
   private readonly inspector: PayloadInspector;
@@ -172,8 +234,14 @@ export class DetectEngine {
   private readonly tails: (StreamTail | undefined)[];
   private readonly tailSeq: Float64Array;
   private window: Buffer = Buffer.allocUnsafe(4096);
+  /** Stream bytes the current packet delivered in its own direction, inspected with it. */
+  private pendingSrc: Buffer = Buffer.alloc(0);
+  private pendingOff = 0;
+  private pendingScratch: Buffer = Buffer.allocUnsafe(4096);
+  private pendingLen = 0;
+  private pendingFlow = -1;
+  private pendingDir: Direction = TO_SERVER;
   private readonly boundary: Buffer;
-  private readonly maxStreamPattern: number;
   /** Progress points already inspected per transaction. */
   private readonly txDone = new WeakMap<AppTx, number>();
   /** The packet being processed (stream chunks arrive while the flow stage handles it). */
@@ -224,7 +292,7 @@ export class DetectEngine {
     this.tailSeq = new Float64Array(cap * 2);
 
     for (let g = 0; g < PROTO_CLASSES * 2; g++) this.pktGroups.push({ header: new RuleSet(), payload: new RuleSet() });
-    this.streamGroups.push(new RuleSet(), new RuleSet());
+    this.streamGroups.push(new PortSets(), new PortSets());
     let notPrefiltered = 0;
     let bodies = false;
     for (const sig of compiled) {
@@ -247,7 +315,11 @@ export class DetectEngine {
             if ((sig.dirMask & (d === 0 ? DIR_TS : DIR_TC)) === 0) continue;
             const g = this.pktGroups[pc * 2 + d]!;
             if (sig.payload === null) g.header.add(sig);
-            else if (pc === PC_TCP && !sig.noStream) this.streamGroups[d]!.add(sig);
+            else if (pc === PC_TCP && !sig.noStream) {
+              const r = sig.rule;
+              const ports = r.bidirectional ? ANY_PORTS : d === 0 ? r.dstPorts : r.srcPorts;
+              this.streamGroups[d]!.add(sig, ports);
+            }
             else g.payload.add(sig);
           }
         }
@@ -260,8 +332,8 @@ export class DetectEngine {
     }
     for (const s of this.streamGroups) s.build();
     for (const g of this.txGroups) g?.build();
-    this.maxStreamPattern = Math.max(this.streamGroups[0]!.maxPattern, this.streamGroups[1]!.maxPattern);
-    this.boundary = Buffer.allocUnsafe(Math.max(2, 2 * this.maxStreamPattern));
+    const maxStreamPattern = Math.max(this.streamGroups[0]!.maxPattern, this.streamGroups[1]!.maxPattern);
+    this.boundary = Buffer.allocUnsafe(Math.max(2, 2 * maxStreamPattern));
     this.wantsStreams = !this.streamGroups[0]!.empty || !this.streamGroups[1]!.empty;
     this.wantsBodies = bodies;
     this.counters = {
@@ -278,90 +350,169 @@ export class DetectEngine {
   /** The packet the flow stage is about to process (stream chunks will refer to it). */
   setPacket(p: Packet | null): void {
     this.packet = p;
+    this.pendingLen = 0;
     this.serial++;
     this.packetSerial = this.serial;
   }
 
   /**
-   * Inspect a packet after the flow stage processed it: header rules, and payload rules for
-   * everything that is not a reassembled TCP stream.
+   * Inspect a packet after the flow stage processed it, in one pass over one candidate list in
+   * rule order (flowbits set by one rule are seen by the next): header rules, payload rules on
+   * the packet payload, and TCP payload rules on the stream bytes this packet delivered.
    */
   inspectPacket(p: Packet, flow: number, toServer: boolean): void {
-    if (flow < 0 || p.srcAddrOff < 0) return;
+    if (flow < 0 || p.srcAddrOff < 0) {
+      this.pendingLen = 0;
+      return;
+    }
     const pc = protoClassOf(p.ipProto);
     const g = this.pktGroups[pc * 2 + (toServer ? 0 : 1)]!;
     const dir: Direction = toServer ? TO_SERVER : TO_CLIENT;
-    if (g.header.always.length > 0) this.runSet(g.header, null, 0, 0, p, flow, dir);
-    if (!g.payload.empty && p.payloadLen > 0) {
-      const payload = p.data.subarray(p.payloadOff, p.payloadOff + p.payloadLen);
-      this.runSet(g.payload, payload, 0, payload.length, p, flow, dir);
-    } else if (g.payload.always.length > 0) {
-      // Rules whose payload list holds only negations / isdataat / byte tests still run.
-      this.runSet(g.payload, null, 0, 0, p, flow, dir);
-    }
-  }
+    let n = this.addAlways(g.header, 0);
+    if (p.payloadLen > 0) n += this.collect(g.payload, p.data, p.payloadOff, p.payloadOff + p.payloadLen, n);
+    n = this.addAlways(g.payload, n);
 
-  /**
-   * In-order TCP bytes [off, end) of a flow direction, delivered while the current packet is
-   * processed. Scanned once; the bytes around the previous chunk's end are scanned again so that a
-   * pattern split across segments is found; candidates are verified on the chunk, then (if they
-   * did not match there) on the tail + chunk window, where the match must reach into the chunk.
-   */
-  streamData(flow: number, dir: Direction, buf: Buffer, off: number, end: number): void {
-    const set = this.streamGroups[dir]!;
-    if (set.empty || end <= off) return;
-    const p = this.packet;
-    if (p === null) return;
-    const seq = this.flows.table.seq(flow);
-    const ti = flow * 2 + dir;
-    let tail = this.tails[ti];
-    if (tail !== undefined && this.tailSeq[ti] !== seq) {
-      tail.len = 0;
+    // Stream bytes of this packet's direction, scanned by the set of the flow's server port.
+    let hasChunk = false;
+    let tail: StreamTail | undefined;
+    let tailLen = 0;
+    const src = this.pendingSrc;
+    const cOff = this.pendingOff;
+    const cEnd = cOff + this.pendingLen;
+    if (this.pendingLen > 0 && this.pendingFlow === flow && this.pendingDir === dir) {
+      const stream = this.streamSetFor(flow, dir);
+      if (!stream.empty) {
+        hasChunk = true;
+        tail = this.tailOf(flow, dir);
+        tailLen = tail?.len ?? 0;
+        n += this.collect(stream, src, cOff, cEnd, n);
+        if (tailLen > 0 && stream.mpm !== null && stream.maxPattern > 1) {
+          const k = stream.maxPattern - 1;
+          const a = Math.min(k, tailLen);
+          const b = Math.min(k, cEnd - cOff);
+          const bd = this.boundary;
+          tail!.buf.copy(bd, 0, tailLen - a, tailLen);
+          src.copy(bd, a, cOff, cOff + b);
+          n += stream.mpm.scanMark(bd, 0, a + b, this.seen, this.cand, n);
+        }
+        n = this.addAlways(stream, n);
+      }
     }
-    const chunk = buf.subarray(off, end);
-    const tailLen = tail?.len ?? 0;
-    // 1. The chunk itself.
-    let n = this.collect(set, chunk, 0, chunk.length);
-    // 2. Patterns straddling the previous chunk's end.
-    if (tailLen > 0 && set.mpm !== null && this.maxStreamPattern > 1) {
-      const k = this.maxStreamPattern - 1;
-      const a = Math.min(k, tailLen);
-      const b = Math.min(k, chunk.length);
-      const bd = this.boundary;
-      tail!.buf.copy(bd, 0, tailLen - a, tailLen);
-      chunk.copy(bd, a, 0, b);
-      n += set.mpm.scanMark(bd, 0, a + b, this.seen, this.cand, n);
-    }
-    n = this.addAlways(set, n);
+    this.pendingLen = 0;
     if (n > 0) {
       sortInts(this.cand, n);
+      // Views are made only now that some rule needs them.
+      const payload = p.payloadLen > 0 ? p.data.subarray(p.payloadOff, p.payloadOff + p.payloadLen) : null;
+      const chunk = hasChunk ? src.subarray(cOff, cEnd) : null;
       let window: Buffer | null = null;
       for (let i = 0; i < n; i++) {
         const sig = this.sigs[this.cand[i]!]!;
         if (!this.preconditions(sig, p, flow, dir)) continue;
-        const list = sig.payload!;
-        let ok = this.inspector.run(list, chunk) && this.postconditions(sig, p, flow);
-        if (!ok && tailLen > 0) {
-          if (window === null) {
-            window = this.windowOf(tail!, chunk);
-            this.inspector.invalidate();
+        const list = sig.payload;
+        let ok: boolean;
+        if (list === null) ok = true;
+        else if (pc === PC_TCP && !sig.noStream) {
+          // A stream rule: the chunk, else the window reaching back into earlier segments.
+          if (chunk === null) continue;
+          ok = this.inspector.run(list, chunk);
+          if (!ok && tailLen > 0) {
+            if (window === null) {
+              window = this.windowOf(tail!, chunk);
+              this.inspector.invalidate();
+            }
+            ok = this.inspector.run(list, window) && this.inspector.lastEnd > tailLen;
           }
-          ok = this.inspector.run(list, window) && this.inspector.lastEnd > tailLen && this.postconditions(sig, p, flow);
-        }
-        if (ok) this.matched(sig, p, flow, null, dir, this.swappedFor(sig, p));
+        } else ok = payload !== null && this.inspector.run(list, payload);
+        if (ok && this.postconditions(sig, p, flow)) this.matched(sig, p, flow, null, dir, this.swappedFor(sig, p));
       }
       this.clearSeen(n);
+      this.inspector.invalidate();
     }
-    // Keep the last bytes for the next chunk.
-    const keep = this.config.streamTail;
-    if (keep > 0) {
-      if (tail === undefined) {
-        tail = new StreamTail(keep);
-        this.tails[ti] = tail;
+    if (hasChunk) this.keepTail(flow, dir, src, cOff, cEnd);
+  }
+
+  /**
+   * In-order TCP bytes [off, end) of a flow direction, delivered while the current packet is
+   * processed. They are inspected with the packet (inspectPacket); bytes of the other direction
+   * (flushed at teardown) are inspected at once.
+   */
+  streamData(flow: number, dir: Direction, buf: Buffer, off: number, end: number): void {
+    if (end <= off || this.streamGroups[dir]!.empty || this.packet === null) return;
+    const toServer = this.flows.lastToServer;
+    if ((dir === TO_SERVER) !== toServer) {
+      this.inspectStreamNow(flow, dir, buf, off, end);
+      return;
+    }
+    const len = end - off;
+    if (this.pendingLen > 0 && this.pendingFlow === flow && this.pendingDir === dir) {
+      // Several chunks in one packet (a hole filled): inspect them as one.
+      const need = this.pendingLen + len;
+      let scratch = this.pendingScratch;
+      if (scratch.length < need) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
+      if (this.pendingSrc !== scratch || this.pendingOff !== 0) {
+        this.pendingSrc.copy(scratch, 0, this.pendingOff, this.pendingOff + this.pendingLen);
       }
-      this.tailSeq[ti] = seq;
-      appendTail(tail, chunk, keep);
+      buf.copy(scratch, this.pendingLen, off, end);
+      this.pendingScratch = scratch;
+      this.pendingSrc = scratch;
+      this.pendingOff = 0;
+      this.pendingLen = need;
+      return;
     }
+    this.pendingFlow = flow;
+    this.pendingDir = dir;
+    this.pendingSrc = buf;
+    this.pendingOff = off;
+    this.pendingLen = len;
+  }
+
+  /** The stream rule set for a flow direction (by the flow's server port). */
+  private streamSetFor(flow: number, dir: Direction): RuleSet {
+    const g = this.streamGroups[dir]!;
+    return g.sets[g.setOfPort[this.flows.serverPort(flow)]!]!;
+  }
+
+  /** Stream bytes outside the packet's own direction: a pass of their own. */
+  private inspectStreamNow(flow: number, dir: Direction, buf: Buffer, off: number, end: number): void {
+    const p = this.packet!;
+    const set = this.streamSetFor(flow, dir);
+    let n = this.collect(set, buf, off, end, 0);
+    n = this.addAlways(set, n);
+    if (n > 0) {
+      const chunk = buf.subarray(off, end);
+      sortInts(this.cand, n);
+      for (let i = 0; i < n; i++) {
+        const sig = this.sigs[this.cand[i]!]!;
+        if (!this.flowMatches(sig, flow, dir)) continue;
+        if (this.flowHeaderOrder(sig, flow, dir) < 0) continue;
+        if (!this.inspector.run(sig.payload!, chunk) || !this.postconditions(sig, p, flow)) continue;
+        this.matched(sig, null, flow, null, dir, false);
+      }
+      this.clearSeen(n);
+      this.inspector.invalidate();
+    }
+    this.keepTail(flow, dir, buf, off, end);
+  }
+
+  private tailOf(flow: number, dir: Direction): StreamTail | undefined {
+    const ti = flow * 2 + dir;
+    const tail = this.tails[ti];
+    if (tail !== undefined && this.tailSeq[ti] !== this.flows.table.seq(flow)) tail.len = 0;
+    return tail;
+  }
+
+  /** Keep the last bytes of a direction for the next chunk. */
+  private keepTail(flow: number, dir: Direction, buf: Buffer, off: number, end: number): void {
+    const keep = this.config.streamTail;
+    if (keep <= 0) return;
+    const ti = flow * 2 + dir;
+    let tail = this.tailOf(flow, dir);
+    if (tail === undefined) {
+      tail = new StreamTail(keep);
+      this.tails[ti] = tail;
+    }
+    this.tailSeq[ti] = this.flows.table.seq(flow);
+    appendTail(tail, buf, off, end, keep);
   }
 
   private windowOf(tail: StreamTail, chunk: Buffer): Buffer {
@@ -373,9 +524,9 @@ export class DetectEngine {
   }
 
   /** Mark prefilter candidates of a set for buf[off, end); returns how many are in `cand`. */
-  private collect(set: RuleSet, buf: Buffer, off: number, end: number): number {
+  private collect(set: RuleSet, buf: Buffer, off: number, end: number, n: number): number {
     if (set.mpm === null || end <= off) return 0;
-    return set.mpm.scanMark(buf, off, end, this.seen, this.cand, 0);
+    return set.mpm.scanMark(buf, off, end, this.seen, this.cand, n);
   }
 
   /** Append the set's unprefiltered rules to the candidates (marking them). */
@@ -393,30 +544,6 @@ export class DetectEngine {
 
   private clearSeen(n: number): void {
     for (let i = 0; i < n; i++) this.seen[this.cand[i]!] = 0;
-  }
-
-  /** Run a packet rule set on one buffer (null: rules without payload). */
-  private runSet(
-    set: RuleSet,
-    buf: Buffer | null,
-    off: number,
-    end: number,
-    p: Packet,
-    flow: number,
-    dir: Direction,
-  ): void {
-    let n = buf !== null ? this.collect(set, buf, off, end) : 0;
-    n = this.addAlways(set, n);
-    if (n === 0) return;
-    sortInts(this.cand, n);
-    for (let i = 0; i < n; i++) {
-      const sig = this.sigs[this.cand[i]!]!;
-      if (!this.preconditions(sig, p, flow, dir)) continue;
-      if (sig.payload !== null && (buf === null || !this.inspector.run(sig.payload, buf))) continue;
-      if (!this.postconditions(sig, p, flow)) continue;
-      this.matched(sig, p, flow, null, dir, this.swappedFor(sig, p));
-    }
-    this.clearSeen(n);
   }
 
   /** Header, flow, app protocol and packet tests (everything before the payload). */
@@ -661,6 +788,8 @@ export class DetectEngine {
   }
 }
 
+const ANY_PORTS: Rule['dstPorts'] = { text: 'any', any: true, ranges: new Uint16Array([0, 65535]) };
+
 function appLayerProtocolMatches(t: AppLayerProtocolTest, app: number): boolean {
   // Unknown until detection completes: neither `http` nor `!http` holds yet (Suricata).
   if (app === APP_UNKNOWN) return false;
@@ -698,20 +827,21 @@ function sortInts(a: Int32Array, n: number): void {
   }
 }
 
-function appendTail(tail: StreamTail, chunk: Buffer, keep: number): void {
-  if (chunk.length >= keep) {
-    chunk.copy(tail.buf, 0, chunk.length - keep);
+function appendTail(tail: StreamTail, buf: Buffer, off: number, end: number, keep: number): void {
+  const len = end - off;
+  if (len >= keep) {
+    buf.copy(tail.buf, 0, end - keep, end);
     tail.len = keep;
     return;
   }
-  const total = tail.len + chunk.length;
+  const total = tail.len + len;
   if (total > keep) {
     const drop = total - keep;
     tail.buf.copy(tail.buf, 0, drop, tail.len);
     tail.len -= drop;
   }
-  chunk.copy(tail.buf, tail.len);
-  tail.len += chunk.length;
+  buf.copy(tail.buf, tail.len, off, end);
+  tail.len += len;
 }
 
 /**

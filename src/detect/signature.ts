@@ -211,7 +211,8 @@ export function compileSig(rule: Rule, ctx: CompileContext): Sig {
   }));
   const sets = flowbits.some((f) => f.cmd === 'set' || f.cmd === 'unset' || f.cmd === 'toggle');
   const reads = flowbits.some((f) => f.cmd === 'isset' || f.cmd === 'isnotset');
-  const flowbitsRank = sets && !reads ? 0 : sets ? 1 : reads ? 3 : 2;
+  // Suricata's order: setters, then rules that set and read, then readers, then the rest.
+  const flowbitsRank = sets && !reads ? 0 : sets ? 1 : reads ? 2 : 3;
 
   return {
     num: -1,

@@ -18,7 +18,7 @@ export interface DedupConfig {
   slots: number;
 }
 
-export const DEFAULT_DEDUP_CONFIG: DedupConfig = { enabled: true, windowSec: 0.002, slots: 1 << 16 };
+export const DEFAULT_DEDUP_CONFIG: DedupConfig = { enabled: false, windowSec: 0.002, slots: 1 << 16 };
 
 /** Words hashed after the IP header (the TCP header without options is 5). */
 const L4_WORDS = 8;

@@ -490,6 +490,12 @@ export class FlowEngine implements AppSink, StreamSink {
     };
   }
 
+  /** The flow's server (responder) port; 0 for protocols without ports. */
+  serverPort(idx: number): number {
+    const ports = this.table.keyWord(idx, 8);
+    return this.table.initiatorIsA(idx) ? ports & 0xffff : ports >>> 16;
+  }
+
   /** Did packet `p` (the one just processed) travel client -> server? */
   packetToServer(_p: Packet, _idx: number): boolean {
     return this.lastToServer;

@@ -201,7 +201,7 @@ describe('ICMP flows', () => {
 });
 
 describe('mirror effects', () => {
-  it('drops the second copy of each packet a mirror delivers twice, unless --no-dedup', () => {
+  it('drops the second copy of each packet a mirror delivers twice with --dedup, keeps both by default', () => {
     const c = new TcpConversation(client, server).handshake().send(true, 'abc').close();
     const doubled: PcapRecord[] = [];
     for (const r of c.records) {
@@ -212,11 +212,12 @@ describe('mirror effects', () => {
       copy[14 + 8] = copy[14 + 8]! - 1;
       doubled.push({ ...r, data: copy, frac: r.frac + 5 });
     }
-    const deduped = replay(doubled);
+    const deduped = replay(doubled, ['--dedup']);
     expect(flowsOf(deduped.recs)[0]!.flow.pkts_toserver).toBe(5);
     expect(deduped.stderr).toMatch(/8 mirror duplicates dropped/);
-    const kept = replay(doubled, ['--no-dedup']);
+    const kept = replay(doubled);
     expect(flowsOf(kept.recs)[0]!.flow.pkts_toserver).toBe(10);
+    expect(flowsOf(replay(doubled, ['--no-dedup']).recs)[0]!.flow.pkts_toserver).toBe(10);
   });
 
   it('directions with different VLAN tags are two flows, or one with flow.vlan-in-key false', () => {
