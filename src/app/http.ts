@@ -1116,6 +1116,18 @@ function bytesEq(a: Uint8Array, as: number, ae: number, b: string): boolean {
   return true;
 }
 
+/**
+ * Does the response line h[s, e) start like a status line, as libhtp tells one from body:
+ * white space and NUL bytes, then "http" in any case.
+ */
+function looksHttp(h: Uint8Array, s: number, e: number): boolean {
+  let p = s;
+  while (p < e && (isLineSpace(h[p]!) || h[p] === LF || h[p] === 0)) p++;
+  return (
+    e - p >= 4 && upper(h[p]!) === 0x48 && upper(h[p + 1]!) === 0x54 && upper(h[p + 2]!) === 0x54 && upper(h[p + 3]!) === 0x50
+  );
+}
+
 /** "HTTP/d.d" -> major*10+minor (9 for 0.9, 11 for 1.1); 0 when not of that form. */
 function parseVersion(b: Uint8Array, s: number, e: number): number {
   if (e - s !== 8 || prefixMatch(b, s, e, HTTP_SLASH) !== PROBE_YES) return 0;
@@ -1817,6 +1829,12 @@ class Side {
   tx: HttpTx | null = null;
   /** Transaction whose final response follows a 1xx interim response. */
   interim: HttpTx | null = null;
+  /** Response side: a line that is not a status line waits in `head` (see resolveJunk). */
+  junk = false;
+  /** Response side: the transaction junk lines went to as body (its status line may follow). */
+  junkTx: HttpTx | null = null;
+  /** Response side: the current run of junk lines was reported. */
+  junkRun = false;
   remaining = 0;
   // chunk-size line
   csState = 0;
@@ -1960,11 +1978,12 @@ class HttpState implements AppParserState {
     if (resp.tx !== null) this.messageDone(resp, resp.state !== ST_BODY_CLOSE);
     const left: HttpTx[] = [];
     if (resp.interim !== null) left.push(resp.interim);
+    if (resp.junkTx !== null) left.push(resp.junkTx);
     if (req.tx !== null) left.push(req.tx);
     left.push(...this.pending);
     for (const tx of left) this.closeTx(tx);
     this.pending.length = 0;
-    req.tx = resp.tx = resp.interim = null;
+    req.tx = resp.tx = resp.interim = resp.junkTx = null;
     req.state = resp.state = ST_DEAD;
     req.head = resp.head = null;
   }
@@ -1974,7 +1993,32 @@ class HttpState implements AppParserState {
    * lines so far (the last one even without its LF) as the whole head.
    */
   private closeHead(s: Side): void {
-    if (s.state !== ST_HEAD || !s.startDone || s.strict) return;
+    if (s.state !== ST_HEAD || s.strict) return;
+    if (!s.startDone && s.dir === TO_CLIENT) {
+      // libhtp: a response line cut by the close is still a line (body unless a status line)
+      if (s.junk) this.resolveJunk(s, -1);
+      else if (s.lineLen > 0 && !s.lineSkip && (s.pend & P_LONG) === 0) {
+        if (!looksHttp(s.head!, s.lineStart, s.headLen)) {
+          s.junk = true;
+          this.resolveJunk(s, -1);
+        } else {
+          this.appendByte(s, LF);
+          if (this.parseStatusLine(s, s.head!, s.lineStart, this.startLineEnd(s)) !== SL_BAD) {
+            s.startDone = true;
+            s.lines = 1;
+            s.lineLen = 0;
+          }
+        }
+      }
+      const jt = s.junkTx;
+      if (!s.startDone && jt !== null) {
+        // body and nothing else: the response is complete
+        s.junkTx = null;
+        this.raise(jt, TX_RESPONSE_HEADERS, TO_CLIENT);
+        this.finishResponseBody(jt);
+      }
+    }
+    if (!s.startDone) return;
     if (s.lineLen > 0 && !s.lineSkip) {
       if (s.lineDrop) s.pend |= s.lines > this.cfg.maxHeaders ? P_MANY : P_LONG;
       else {
@@ -2012,6 +2056,7 @@ class HttpState implements AppParserState {
           return pos;
         }
       }
+      if (s.junk && s.lineLen === 0) this.resolveJunk(s, buf[pos]!);
       const lf = findLF(buf, pos, end);
       const lineEnd = lf < 0 ? end : lf;
       if (lineEnd > pos) {
@@ -2023,7 +2068,7 @@ class HttpState implements AppParserState {
         }
         s.lineLen += n;
         if (!s.lineSkip && !s.lineDrop) this.store(s, buf, pos, lineEnd, maxLine);
-        if (!s.startDone && !s.strict && !s.lineSkip && this.startLooksBad(s)) {
+        if (isReq && !s.startDone && !s.strict && !s.lineSkip && this.startLooksBad(s)) {
           // binary junk: no need to wait for its LF to know it is not a start line
           this.anomaly(null, isReq ? E.requestLineInvalid : E.responseInvalidProtocol);
           s.strict = true;
@@ -2062,6 +2107,16 @@ class HttpState implements AppParserState {
         }
         if (s.strict && this.startPrefix(s) !== PROBE_YES) {
           s.headLen = s.lineStart;
+          this.resetLine(s);
+          continue;
+        }
+        if (!isReq && !s.strict && (s.pend & P_LONG) === 0 && !looksHttp(s.head!, s.lineStart, s.headLen)) {
+          // libhtp: a response line that does not start with "http" is response body
+          // (browsers do the same); whether it is depends on the next byte (resolveJunk)
+          this.appendByte(s, LF);
+          if (!s.junkRun) this.anomaly(null, E.responseInvalidProtocol);
+          s.junkRun = true;
+          s.junk = true;
           this.resetLine(s);
           continue;
         }
@@ -2120,6 +2175,8 @@ class HttpState implements AppParserState {
 
   private resetHead(s: Side): void {
     this.resetLine(s);
+    s.junk = false;
+    s.junkRun = false;
     s.lineSkip = false;
     s.headLen = 0;
     s.lines = 0;
@@ -2128,9 +2185,9 @@ class HttpState implements AppParserState {
   }
 
   /**
-   * Can the start line kept so far not become a valid one, whatever follows? Requests: a
-   * byte that is neither a token character nor white space before the method ends.
-   * Responses: not "HTTP/" after optional white space.
+   * Can the request line kept so far not become a valid one, whatever follows? A byte that
+   * is neither a token character nor white space before the method ends. (A response line
+   * is read to its end: one that is not a status line may be body, see resolveJunk.)
    */
   private startLooksBad(s: Side): boolean {
     const h = s.head;
@@ -2300,8 +2357,8 @@ class HttpState implements AppParserState {
     let flags = 0;
     s.slStart = p;
     s.slEnd = e;
-    while (p < e && isLineSpace(h[p]!)) p++;
-    if (prefixMatch(h, p, e, HTTP_SLASH) !== PROBE_YES) return SL_BAD;
+    if (!looksHttp(h, p, e)) return SL_BAD;
+    while (p < e && (isLineSpace(h[p]!) || h[p] === 0)) p++;
     s.a0 = p;
     while (p < e && !isLineSpace(h[p]!)) p++;
     s.a1 = p;
@@ -2597,23 +2654,8 @@ class HttpState implements AppParserState {
   ): void {
     this.hold();
     const code = s.statusCode;
-    let tx = s.interim;
-    s.interim = null;
-    if (tx === null) {
-      if (s.skipResponses > 0) {
-        // the response of a transaction dropped by maxOpenTxs: parse it, report nothing
-        s.skipResponses--;
-        tx = new HttpTx(-1);
-        tx._detached = true;
-      } else {
-        tx = this.pending.shift() ?? null;
-        if (tx === null) {
-          tx = new HttpTx(this.nextId++);
-          tx.orphan = true;
-          this.anomaly(tx, E.unableToMatchResponse);
-        }
-      }
-    }
+    const tx = s.interim ?? s.junkTx ?? this.responseTx(s);
+    s.interim = s.junkTx = null;
     const flags = s.slFlags;
     if (flags & F_BAD_PROTO) this.anomaly(tx, E.responseInvalidProtocol);
     if (flags & F_BAD_STATUS) this.anomaly(tx, E.responseInvalidStatus);
@@ -2903,8 +2945,8 @@ class HttpState implements AppParserState {
     if (cl > 0) {
       const n = Math.min(cl, this.cfg.maxBody);
       if (n > 0) {
-        if (s.dir === TO_SERVER) tx._reqBody = Buffer.allocUnsafe(n);
-        else tx._respBody = Buffer.allocUnsafe(n);
+        if (s.dir === TO_SERVER) tx._reqBody ??= Buffer.allocUnsafe(n);
+        else tx._respBody ??= Buffer.allocUnsafe(n); // (junk lines may have started it)
       }
     }
   }
@@ -2917,11 +2959,14 @@ class HttpState implements AppParserState {
 
   /** Body bytes buf[a, b) (de-chunked) of the current message. */
   private body(s: Side, buf: Buffer, a: number, b: number): void {
-    const tx = s.tx;
+    this.bodyOf(s.tx, s.dir, buf, a, b);
+  }
+
+  private bodyOf(tx: HttpTx | null, dir: Direction, buf: Buffer, a: number, b: number): void {
     const n = b - a;
     if (tx === null || n <= 0 || tx._detached) return;
     const max = this.cfg.maxBody;
-    if (s.dir === TO_SERVER) {
+    if (dir === TO_SERVER) {
       tx.requestBodyLength += n;
       if (tx._reqGap || tx._reqBodyLen >= max) return;
       const k = Math.min(n, max - tx._reqBodyLen);
@@ -3161,7 +3206,51 @@ class HttpState implements AppParserState {
   }
 
   private next09(s: Side): boolean {
-    return s.interim === null && s.skipResponses === 0 && this.pending.length > 0 && this.pending[0]!.http09;
+    return (
+      s.interim === null &&
+      s.junkTx === null &&
+      s.skipResponses === 0 &&
+      this.pending.length > 0 &&
+      this.pending[0]!.http09
+    );
+  }
+
+  /** The transaction the next response belongs to (the oldest waiting, or an orphan). */
+  private responseTx(s: Side): HttpTx {
+    if (s.skipResponses > 0) {
+      // the response of a transaction dropped by maxOpenTxs: parse it, report nothing
+      s.skipResponses--;
+      const tx = new HttpTx(-1);
+      tx._detached = true;
+      return tx;
+    }
+    let tx = this.pending.shift();
+    if (tx === undefined) {
+      tx = new HttpTx(this.nextId++);
+      tx.orphan = true;
+      this.anomaly(tx, E.unableToMatchResponse);
+    }
+    return tx;
+  }
+
+  /**
+   * The response line waiting in the side's head [0, headLen) is not a status line. libhtp
+   * skips it when the next byte is "H" (a status line probably follows) or when it is at
+   * most 2 bytes without its line end; otherwise it is body of the response, whose status
+   * line, if one comes, is the next line that starts with "http". `next` is the first byte
+   * of the next line, -1 at the close (libhtp: body).
+   */
+  private resolveJunk(s: Side, next: number): void {
+    const h = s.head!;
+    const len = s.headLen;
+    s.junk = false;
+    s.headLen = 0;
+    let e = len;
+    while (e > 0 && (h[e - 1] === LF || h[e - 1] === CR)) e--;
+    if (next >= 0 && (next === 0x48 || e <= 2)) return;
+    const tx = s.junkTx ?? (s.junkTx = this.responseTx(s));
+    tx.responseMessageLength += len;
+    this.bodyOf(tx, TO_CLIENT, h, 0, len);
   }
 
   /** HTTP/0.9 response: no status line, the body runs to the connection close. */

@@ -355,10 +355,6 @@ describe('heads', () => {
     expect(s.txs[0]!.truncated).toBe(true); // the 10 body bytes never came
   });
 
-  it('a start line alone, cut by the close, makes no transaction', () => {
-    const s = run([[TO_SERVER, 'GET / HTT']]);
-    expect(s.txs).toEqual([]);
-  });
 });
 
 describe('CONNECT', () => {
@@ -372,5 +368,49 @@ describe('CONNECT', () => {
     s = run([[TO_SERVER, 'CONNECT //Example.com:443 HTTP/1.1\r\n\r\n']]);
     expect(str(s.txs[0]!.host)).toBe('example.com');
     expect(s.txs[0]!.port).toBe(443);
+  });
+});
+
+describe('responses without a status line', () => {
+  const resp = (d: string): Step => [TO_CLIENT, d];
+
+  it('a line that does not start with "http" is body (libhtp, as browsers)', () => {
+    const s = run([GET, resp('X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR\r\nsecond line\r\n')]);
+    expect(s.txs.length).toBe(1);
+    expect(str(s.txs[0]!.responseBody)).toBe('X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR\r\nsecond line\r\n');
+    expect(s.txs[0]!.statusCode).toBe(-1);
+    expect(s.txs[0]!.truncated).toBe(false);
+    expect(s.events).toEqual([HTTP_EVENTS.responseInvalidProtocol]);
+  });
+
+  it('then a status line: the same transaction, its body after the lines before it', () => {
+    const s = run([GET, resp('junk line\r\nmore junk\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi')]);
+    expect(s.txs.map((t) => [t.statusCode, str(t.responseBody)])).toEqual([[200, 'junk line\r\nhi']]);
+  });
+
+  it('a line before one starting with "H", or of at most 2 bytes, is skipped', () => {
+    const s = run([GET, resp('ab\r\nxyz junk\r\nHello\r\nzz body\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi')]);
+    // "ab": short; "xyz junk" and "zz body": the next line starts with H; "Hello": body
+    expect(s.txs.map((t) => [t.statusCode, str(t.responseBody)])).toEqual([[200, 'Hello\r\nhi']]);
+  });
+
+  it('"http" in any case after white space and NUL bytes starts a status line', () => {
+    const s = run([GET, resp(' \0hTtP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi')]);
+    expect(s.txs.map((t) => [t.statusCode, str(t.responseBody)])).toEqual([[200, 'hi']]);
+    expect(s.events).toEqual([]);
+  });
+
+  it('lines cut by the close: body, or a status line', () => {
+    let s = run([GET, resp('abc')]);
+    expect(str(s.txs[0]!.responseBody)).toBe('abc');
+    s = run([GET, resp('HTTP/1.0 404 Not Found')]);
+    expect(s.txs[0]!.statusCode).toBe(404);
+    expect(s.txs[0]!.progress & TX_RESPONSE_DONE).toBe(TX_RESPONSE_DONE);
+  });
+
+  it('without a request: an orphan transaction', () => {
+    const s = run([resp('no status line here\r\n')]);
+    expect(s.txs.map((t) => [t.orphan, str(t.responseBody)])).toEqual([[true, 'no status line here\r\n']]);
+    expect(s.events).toContain(HTTP_EVENTS.unableToMatchResponse);
   });
 });
