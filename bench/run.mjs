@@ -16,6 +16,10 @@ import { FileSource } from '../dist/capture/file-source.js';
 import { openCaptureFile } from '../dist/capture/open.js';
 import { pipelineOptions } from '../dist/cli/common.js';
 import { defaultConfig } from '../dist/config.js';
+import { detectNeeds } from '../dist/detect/engine.js';
+import { defaultClassifications } from '../dist/detect/rules/classification.js';
+import { loadRules } from '../dist/detect/rules/loader.js';
+import { defaultVars } from '../dist/detect/rules/vars.js';
 import { Packet } from '../dist/core/packet.js';
 import { DecodeStats, decodePacket } from '../dist/decode/decoder.js';
 import { registerDefaultDecoders } from '../dist/decode/defaults.js';
@@ -88,6 +92,45 @@ async function readDecodeFlowApp() {
 }
 
 /**
+ * decode + flow + app (+ detect), in process, no outputs. With `rules`, the detect stage runs
+ * them; with `needsOf`, the flow stage keeps what those rules would need (every TCP stream,
+ * HTTP bodies) but no rule runs: the difference of the two is the detect stage's time.
+ */
+async function readWithRules(rules, detect) {
+  const cfg = defaultConfig();
+  const needs = detectNeeds(rules);
+  cfg.flow = { ...cfg.flow, streamAll: needs.streams, inspectBodies: needs.bodies };
+  const opts = pipelineOptions(cfg, undefined, { fromFile: true });
+  if (detect) opts.detect = { rules, classifications: defaultClassifications() };
+  const t0 = performance.now();
+  const source = new FileSource([pcap]);
+  const pipeline = new Pipeline(opts);
+  const built = performance.now();
+  await source.run(pipeline.packet, pipeline.onPacket);
+  pipeline.finish();
+  const end = performance.now();
+  return {
+    frames: pipeline.decodeStats.pkts,
+    sec: (end - built) / 1000,
+    buildSec: (built - t0) / 1000,
+    counts: pipeline.counts(),
+    detect: pipeline.detect,
+  };
+}
+
+function replayCliRules(ruleArgs) {
+  const t0 = performance.now();
+  const res = spawnSync(
+    process.execPath,
+    [join(root, 'bin/vsids.js'), 'replay', pcap, ...ruleArgs, '--log-level', 'warn'],
+    { encoding: 'utf8' },
+  );
+  const sec = (performance.now() - t0) / 1000;
+  if (res.status !== 0) throw new Error(`vsids replay failed: ${res.stderr}`);
+  return { sec };
+}
+
+/**
  * 1M concurrent flows: one TCP SYN each from a distinct client address and port, all
  * within a few seconds of packet time so none times out; prints flows, RSS, bytes/flow.
  */
@@ -129,7 +172,7 @@ function concurrentFlows(n) {
 
 function replayCli() {
   const t0 = performance.now();
-  const res = spawnSync(process.execPath, [join(root, 'bin/vsids.js'), 'replay', pcap, '--log-level', 'warn'], {
+  const res = spawnSync(process.execPath, [join(root, 'bin/vsids.js'), 'replay', pcap, '--no-default-rules', '--log-level', 'warn'], {
     encoding: 'utf8',
   });
   const sec = (performance.now() - t0) / 1000;
@@ -189,6 +232,41 @@ const cli = best(replayCli);
 console.log(
   `vsids replay (no rules, CLI):   ${mpps(ro.frames, cli.sec)} Mpps wall time incl. start-up (${cli.sec.toFixed(2)} s), peak RSS ${cli.rssMiB} MiB`,
 );
+
+// Signatures: the shared benchmark rule set and the bundled one. The time split is
+// decode (read + decode run) / flow + app (the flow stage keeping what the rules need) /
+// detect (the rest).
+const ruleSets = [
+  ['benchmark rules (../shared/bench/rules)', join(root, '../shared/bench/rules/suricata.rules')],
+  ['bundled rules (signatures/)', join(root, 'signatures')],
+];
+for (const [label, path] of ruleSets) {
+  if (!existsSync(path)) continue;
+  const loaded = loadRules([path], defaultVars());
+  let flowOnly = null;
+  let full = null;
+  for (let i = 0; i < runs; i++) {
+    const f = await readWithRules(loaded.rules, false);
+    if (flowOnly === null || f.sec < flowOnly.sec) flowOnly = f;
+    const d = await readWithRules(loaded.rules, true);
+    if (full === null || d.sec < full.sec) full = d;
+  }
+  const c = full.counts;
+  const dc = full.detect.counters;
+  const split = [
+    `decode ${rd.sec.toFixed(2)} s`,
+    `flow + app ${Math.max(0, flowOnly.sec - rd.sec).toFixed(2)} s`,
+    `detect ${Math.max(0, full.sec - flowOnly.sec).toFixed(2)} s`,
+  ].join(', ');
+  console.log(
+    `${label}: ${dc.rulesLoaded} rules (${loaded.rejected.length} rejected, ${dc.rulesNotPrefiltered} without prefilter, ${dc.pcreFallback} pcre on fallback), engine built in ${full.buildSec.toFixed(2)} s`,
+  );
+  console.log(
+    `  decode + flow + app + detect: ${mpps(full.frames, full.sec)} Mpps in process (${split}); ${c.alerts} alerts from ${c.alertsBySid.size} rules`,
+  );
+  const cliRules = best(() => replayCliRules(['-S', path, '--no-default-rules', '-l', '/dev/null']));
+  console.log(`  vsids replay with these rules: ${mpps(full.frames, cliRules.sec)} Mpps wall time incl. start-up (${cliRules.sec.toFixed(2)} s)`);
+}
 
 if (process.env.VSIDS_BENCH_FLOWS !== '0') {
   const n = Number(process.env.VSIDS_BENCH_FLOWS ?? 1_000_000);

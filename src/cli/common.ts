@@ -128,7 +128,9 @@ export function loadConfiguredRules(cfg: VsidsConfig, log: Logger): LoadedRules 
   paths.push(...cfg.rules.files);
   if (paths.length === 0) return { rules: [], rejected: 0, files: [] };
   const result = loadRules(paths, vars);
-  for (const r of result.rejected) log.warn({ file: r.file, line: r.line }, `rule rejected: ${formatRejected(r)}`);
+  // One plain line per rejected rule, as `rules check` prints them.
+  for (const r of result.rejected) process.stderr.write(`vsids: ${formatRejected(r)} (rule skipped)\n`);
+  if (result.rejected.length > 0) log.debug({ rejected: result.rejected.length }, 'rules rejected');
   return { rules: result.rules, rejected: result.rejected.length, files: result.files };
 }
 

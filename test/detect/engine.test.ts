@@ -1,0 +1,190 @@
+// The signature engine as a user meets it: `vsids replay PCAP -S RULES` on conversations built
+// here, asserting the alerts (which rules, how often, on which packet, oriented how) and that
+// every alert line is valid EVE.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { PcapRecord } from '../capture/build.js';
+import { jsonLines, vsids } from '../helpers/cli.js';
+import { TcpConversation, udpFrame, writePcap } from '../helpers/conversation.js';
+import { eveProblems } from '../helpers/eve-schema.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vsids-detect-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const client = { ip: '10.66.1.11', port: 40000 };
+const server = { ip: '10.66.2.21', port: 80 };
+
+interface Alert {
+  pcap_cnt?: number;
+  src_ip: string;
+  src_port?: number;
+  dest_ip: string;
+  alert: { signature_id: number; severity: number; category: string; metadata?: Record<string, string[]> };
+  http?: { url?: string };
+  direction: string;
+}
+
+let n = 0;
+function alerts(records: PcapRecord[], rules: string, extra: string[] = []): Alert[] {
+  n++;
+  const pcap = writePcap(dir, `c${n}.pcap`, records);
+  const rulesFile = join(dir, `r${n}.rules`);
+  writeFileSync(rulesFile, rules);
+  const r = vsids(['replay', pcap, '-S', rulesFile, '-l', '-', '--eve-types', 'alert', ...extra]);
+  expect(r.code, r.stderr).toBe(0);
+  const recs = jsonLines(r.stdout);
+  for (const rec of recs) expect(eveProblems(rec)).toEqual([]);
+  return recs as unknown as Alert[];
+}
+
+const sids = (a: Alert[]): number[] => a.map((x) => x.alert.signature_id).sort((x, y) => x - y);
+
+describe('payload rules', () => {
+  it('finds a content split across two TCP segments (stream inspection)', () => {
+    const c = new TcpConversation(client, server).handshake().send(true, 'hello evil').send(true, 'payload here').close();
+    const a = alerts(
+      c.records,
+      'alert tcp any any -> any any (msg:"split"; flow:established,to_server; content:"evilpayload"; sid:1;)\n',
+    );
+    expect(sids(a)).toEqual([1]);
+  });
+
+  it('applies depth, offset, distance and within as Suricata does, with negation', () => {
+    const c = new TcpConversation(client, server).handshake().send(true, 'ABCDEFGHIJ').close();
+    const a = alerts(
+      c.records,
+      [
+        'alert tcp any any -> any any (content:"ABC"; depth:3; content:"FG"; distance:2; within:4; sid:1;)',
+        'alert tcp any any -> any any (content:"BCD"; depth:3; sid:2;)',
+        'alert tcp any any -> any any (content:"A"; content:!"Z"; sid:3;)',
+        'alert tcp any any -> any any (content:"C"; offset:2; content:"J"; endswith; sid:4;)',
+        'alert tcp any any -> any any (content:"abc"; nocase; pcre:"/D.F/R"; sid:5;)',
+        'alert tcp any any -> any any (content:"E"; byte_test:1,=,0x46,0,relative; isdataat:4,relative; sid:6;)',
+        'alert tcp any any -> any any (content:"E"; isdataat:6,relative; sid:7;)',
+      ].join('\n'),
+    );
+    expect(sids(a)).toEqual([1, 3, 4, 5, 6]);
+  });
+
+  it('runs UDP and header rules per packet, with thresholds in packet time', () => {
+    const records: PcapRecord[] = [];
+    for (let i = 0; i < 5; i++) {
+      records.push({ sec: 1000 + i, frac: 0, data: udpFrame(client, { ip: server.ip, port: 53 }, Buffer.from(`probe ${i}`)) });
+    }
+    const a = alerts(
+      records,
+      [
+        'alert udp any any -> any 53 (content:"probe"; sid:1;)',
+        'alert udp any any -> any 53 (content:"probe"; threshold:type limit, track by_src, count 2, seconds 60; sid:2;)',
+        'alert udp any any -> any 53 (content:"probe"; detection_filter:track by_dst, count 3, seconds 60; sid:3;)',
+        'alert udp any any -> any 53 (dsize:7; sid:4;)',
+        'alert udp any any -> any 54 (content:"probe"; sid:5;)',
+      ].join('\n'),
+    );
+    const count = (sid: number): number => a.filter((x) => x.alert.signature_id === sid).length;
+    expect([count(1), count(2), count(3), count(4), count(5)]).toEqual([5, 2, 2, 5, 0]);
+    expect(a.find((x) => x.alert.signature_id === 1)!.pcap_cnt).toBe(1);
+  });
+});
+
+describe('flow state', () => {
+  it('sets and tests flowbits across packets of a flow; noalert rules stay silent', () => {
+    const c = new TcpConversation(client, server).handshake().send(true, 'LOGIN admin').send(false, 'OK welcome').close();
+    const a = alerts(
+      c.records,
+      [
+        'alert tcp any any -> any any (flow:to_server; content:"LOGIN"; flowbits:set,login; flowbits:noalert; sid:1;)',
+        'alert tcp any any -> any any (flow:to_client; content:"OK"; flowbits:isset,login; sid:2;)',
+        'alert tcp any any -> any any (flow:to_client; content:"OK"; flowbits:isnotset,login; sid:3;)',
+      ].join('\n'),
+    );
+    expect(sids(a)).toEqual([2]);
+    // The alert is oriented as the packet that matched: server to client.
+    expect(a[0]!.src_ip).toBe(server.ip);
+    expect(a[0]!.direction).toBe('to_client');
+  });
+
+  it('flow:established does not match the handshake; flags match it', () => {
+    const c = new TcpConversation(client, server).handshake().send(true, 'x').close();
+    const a = alerts(
+      c.records,
+      [
+        'alert tcp any any -> any any (flags:S; sid:1;)',
+        'alert tcp any any -> any any (flags:SA; flow:to_client; sid:2;)',
+        'alert tcp any any -> any any (flow:established,to_server; dsize:>0; sid:3;)',
+      ].join('\n'),
+    );
+    expect(sids(a)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('app-layer rules', () => {
+  it('matches HTTP sticky buffers once per transaction and carries the http object', () => {
+    const c = new TcpConversation(client, server)
+      .handshake()
+      .send(true, 'GET /admin/../etc/passwd HTTP/1.1\r\nHost: web\r\nUser-Agent: sqlmap/1.7\r\n\r\n')
+      .send(false, 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n')
+      .send(true, 'GET /ok HTTP/1.1\r\nHost: web\r\nUser-Agent: sqlmap/1.7\r\n\r\n')
+      .send(false, 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello')
+      .close();
+    const a = alerts(
+      c.records,
+      [
+        'alert http any any -> any any (msg:"sqlmap"; http.user_agent; content:"sqlmap"; startswith; classtype:web-application-attack; sid:1;)',
+        'alert http any any -> any any (http.uri; content:"/etc/passwd"; sid:2;)',
+        'alert http any any -> any any (http.stat_code; content:"200"; file.data; content:"hello"; sid:3;)',
+        'alert http any any -> any any (content:"passwd"; http_uri; content:"web"; http_host; sid:4;)',
+        'drop http any any -> any any (http.method; content:"POST"; sid:5;)',
+      ].join('\n'),
+    );
+    expect(sids(a)).toEqual([1, 1, 2, 3, 4]);
+    const ua = a.find((x) => x.alert.signature_id === 1)!;
+    expect(ua.alert.severity).toBe(1);
+    expect(ua.alert.category).toBe('Web Application Attack');
+    // EVE url is the URI as sent (Suricata's too); http.uri matched the normalised one.
+    expect(ua.http?.url).toBe('/admin/../etc/passwd');
+    expect(a.find((x) => x.alert.signature_id === 3)!.direction).toBe('to_client');
+  });
+
+  it('records the action of drop rules (vsids is passive)', () => {
+    const c = new TcpConversation(client, server)
+      .handshake()
+      .send(true, 'POST /x HTTP/1.1\r\nHost: web\r\nContent-Length: 0\r\n\r\n')
+      .close();
+    const a = alerts(c.records, 'drop http any any -> any any (http.method; content:"POST"; sid:5;)\n');
+    expect(sids(a)).toEqual([5]);
+    expect(a[0]!.alert.metadata).toEqual({ rule_action: ['drop'] });
+  });
+});
+
+describe('loading', () => {
+  it('reports a bad rule as file:line and loads the rest', () => {
+    const c = new TcpConversation(client, server).handshake().send(true, 'abc').close();
+    const pcap = writePcap(dir, 'load.pcap', c.records);
+    const rules = join(dir, 'load.rules');
+    writeFileSync(rules, 'alert tcp any any -> any any (content:"abc"; sid:1;)\nalert tcp any any -> any any (conten:"x"; sid:2;)\n');
+    const r = vsids(['replay', pcap, '-S', rules, '-l', '-', '--eve-types', 'alert', '--log-level', 'warn']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`vsids: ${rules}:2: unsupported keyword "conten" (rule skipped)`);
+    expect(r.stderr).toMatch(/rules {5}1 loaded from 1 files \(1 rejected\)/);
+    expect(sids(jsonLines(r.stdout) as unknown as Alert[])).toEqual([1]);
+  });
+
+  it('a missing rule file is an error naming it; --var overrides a group', () => {
+    const c = new TcpConversation(client, server).handshake().send(true, 'abc').close();
+    const pcap = writePcap(dir, 'var.pcap', c.records);
+    const missing = vsids(['replay', pcap, '-S', join(dir, 'nope.rules')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('nope.rules: no such file or directory');
+    const rules = join(dir, 'var.rules');
+    writeFileSync(rules, 'alert tcp $HOME_NET any -> $HOME_NET any (content:"abc"; sid:1;)\n');
+    const inside = vsids(['replay', pcap, '-S', rules, '-l', '-', '--eve-types', 'alert']);
+    expect(jsonLines(inside.stdout)).toHaveLength(1);
+    const outside = vsids(['replay', pcap, '-S', rules, '-l', '-', '--eve-types', 'alert', '--var', 'HOME_NET=[192.168.0.0/16]']);
+    expect(outside.code).toBe(0);
+    expect(jsonLines(outside.stdout)).toHaveLength(0);
+  });
+});
