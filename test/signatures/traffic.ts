@@ -3,7 +3,7 @@
 // exchange has addresses of its own) out as pcap records. Built on test/helpers/conversation.ts.
 
 import type { PcapRecord } from '../capture/build.js';
-import { TCP, TcpConversation, udpFrame } from '../helpers/conversation.js';
+import { ipv4Frame, TCP, TcpConversation, udpFrame } from '../helpers/conversation.js';
 
 /** Packet time of the first packet of every exchange (µs since the epoch). */
 export const T0 = 1_700_000_000_000_000;
@@ -11,8 +11,11 @@ export const T0 = 1_700_000_000_000_000;
 /** Lays an exchange out between `client` and `server` (ports are the builder's). */
 export type Traffic = (client: string, server: string) => PcapRecord[];
 
-/** One step of a TCP exchange: data from the client ('c') or the server ('s'). */
-export type Step = readonly ['c' | 's', string | Buffer];
+/**
+ * One step of a TCP exchange: data from the client ('c') or the server ('s'), sent as one
+ * segment, or cut at the given offsets into several segments (each acknowledged).
+ */
+export type Step = readonly ['c' | 's', string | Buffer] | readonly ['c' | 's', string | Buffer, readonly number[]];
 
 let nextClientPort = 40000;
 function clientPort(): number {
@@ -26,7 +29,11 @@ export function tcp(port: number, steps: readonly Step[]): Traffic {
     const conv = new TcpConversation({ ip: client, port: clientPort() }, { ip: server, port });
     conv.t = T0;
     conv.handshake();
-    for (const [who, data] of steps) conv.send(who === 'c', typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
+    for (const [who, data, cuts = []] of steps) {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+      const at = [0, ...cuts, bytes.length];
+      for (let i = 0; i + 1 < at.length; i++) conv.send(who === 'c', bytes.subarray(at[i], at[i + 1]));
+    }
     conv.close();
     return conv.records;
   };
@@ -57,6 +64,31 @@ export function udp(port: number, payloads: readonly Buffer[]): Traffic {
       const t = T0 + i * 1000;
       const data = udpFrame({ ip: client, port: clientPort() }, { ip: server, port }, p);
       return { data, sec: Math.floor(t / 1e6), frac: t % 1e6 };
+    });
+}
+
+/** The same exchange with every frame tagged 802.1Q `vid` (a VLAN-tagged mirror port). */
+export function vlan(vid: number, inner: Traffic): Traffic {
+  return (client, server) =>
+    inner(client, server).map((r) => {
+      const tag = Buffer.from([0x81, 0x00, vid >> 8, vid & 0xff]);
+      return { ...r, data: Buffer.concat([r.data.subarray(0, 12), tag, r.data.subarray(12)]) };
+    });
+}
+
+/** The same exchange carried in VXLAN (VNI `vni`) between two hypervisor VTEPs. */
+export function vxlan(vni: number, inner: Traffic): Traffic {
+  const vtepA = { ip: '192.168.50.1', port: 49152, mac: '02:00:00:00:50:01' };
+  const vtepB = { ip: '192.168.50.2', port: 4789, mac: '02:00:00:00:50:02' };
+  return (client, server) =>
+    inner(client, server).map((r) => {
+      const header = Buffer.from([0x08, 0, 0, 0, (vni >> 16) & 0xff, (vni >> 8) & 0xff, vni & 0xff, 0]);
+      const payload = Buffer.concat([header, r.data]);
+      const udpHeader = Buffer.alloc(8);
+      udpHeader.writeUInt16BE(vtepA.port, 0);
+      udpHeader.writeUInt16BE(vtepB.port, 2);
+      udpHeader.writeUInt16BE(8 + payload.length, 4);
+      return { ...r, data: ipv4Frame(vtepA, vtepB, 17, udpHeader, payload) };
     });
 }
 
@@ -103,6 +135,14 @@ export function http(r: HttpRequest, port = 80): Traffic {
   ]);
 }
 
+/** Several requests on one keep-alive connection, each answered. */
+export function httpSession(reqs: readonly HttpRequest[], port = 80): Traffic {
+  return tcp(
+    port,
+    reqs.flatMap((r) => [['c', httpRequestBytes(r)] as const, ['s', HTTP_OK] as const]),
+  );
+}
+
 /** GET `uri` with these headers. */
 export const get = (uri: string, headers: Record<string, string> = {}, port = 80): Traffic =>
   http({ uri, headers }, port);
@@ -142,6 +182,18 @@ export const dns = (names: readonly string[], qtype = 1): Traffic =>
   udp(
     53,
     names.map((n, i) => dnsQuery(n, qtype, 0x1000 + i)),
+  );
+
+/** Queries over TCP to port 53 (RFC 1035 4.2.2: each message after a two-byte length). */
+export const dnsTcp = (names: readonly string[], qtype = 1): Traffic =>
+  tcpClient(
+    53,
+    ...names.map((n, i) => {
+      const q = dnsQuery(n, qtype, 0x2000 + i);
+      const len = Buffer.alloc(2);
+      len.writeUInt16BE(q.length);
+      return Buffer.concat([len, q]);
+    }),
   );
 
 /** `n` query names made by `make(i)`. */
