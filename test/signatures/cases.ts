@@ -456,12 +456,22 @@ export const CASES: SignatureCase[] = [
         ),
       ],
     ]),
-    quiet: 'LDAP search entry with a javaClassName only',
-    negative: tcp(1389, [
-      ['c', ldapClient],
-      ['s', ldapBindOk],
-      ['s', ldapEntry(ldapAttr('javaClassName', 'java.lang.String'), ldapAttr('cn', 'config'))],
-    ]),
+    quiet: 'LDAP entry with a javaClassName only; a web page naming both attributes',
+    negative: [
+      tcp(1389, [
+        ['c', ldapClient],
+        ['s', ldapBindOk],
+        ['s', ldapEntry(ldapAttr('javaClassName', 'java.lang.String'), ldapAttr('cn', 'config'))],
+      ]),
+      tcp(8080, [
+        ['c', 'GET /docs/jndi.html HTTP/1.1\r\nHost: wiki\r\n\r\n'],
+        [
+          's',
+          'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 76\r\n\r\n' +
+            '<p>Set javaClassName and javaCodeBase on the entry to bind a Reference.</p>\n',
+        ],
+      ]),
+    ],
   },
   {
     sid: 1500111,
