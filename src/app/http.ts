@@ -36,13 +36,18 @@
 //     tolerated (events); no protocol = HTTP/0.9 (no headers; its response is raw data to
 //     the close unless it starts with "HTTP/"). Unknown methods are accepted (libhtp); only
 //     resynchronisation demands a known one.
-//   * Bodies: Transfer-Encoding chunked wins over Content-Length (RFC 9112 6.3); no body for
-//     HEAD, 1xx, 204, 304; 1xx but 101 are interim (100-continue); 101 and a 2xx to CONNECT
-//     (and an HTTP/2 "PRI *" preface) end HTTP/1 parsing of the connection; a response with
-//     neither length nor chunking, or a bad Transfer-Encoding / Content-Length, runs to the
-//     close. gzip / x-gzip / deflate (zlib or raw) / br bodies of either direction are
-//     decoded for inspection, bounded by maxBodyInspect per transaction (raw kept, event
-//     gzip_decompression_failed, when they do not decode).
+//   * Status line: a response line that does not start with "http" (any case, after white
+//     space / NUL) is body of the response (resolveJunk), as libhtp and browsers read it.
+//   * Bodies: Transfer-Encoding containing "chunked" wins over Content-Length (RFC 9112 6.3);
+//     no body for HEAD, nor for 1xx, 204, 304 unless they announce one (libhtp reads it);
+//     only 100 without a body is interim (100-continue); 101 and a 2xx to CONNECT (and an
+//     HTTP/2 "PRI *" preface) end HTTP/1 parsing of the connection; a response with neither
+//     length nor chunking, or a bad Content-Length, runs to the close, as does the rest of a
+//     response whose chunk size is not hex. Content codings (gzip, deflate, br; a list of
+//     up to decompressLayers of them) of either direction are undone for inspection the
+//     libhtp way (see contentCodings, decodeBody), bounded by maxBodyInspect per transaction
+//     (passed through, event gzip_decompression_failed, when they do not decode).
+//   * The close inside a head whose start line was read ends the head (closeHead).
 //   * Gaps: inside a body of known length (or a chunk) the parser stays in sync and only
 //     stops keeping body bytes; anywhere else the message is closed as truncated and the
 //     next request line (known method) / status line ("HTTP/") is looked for.
@@ -429,7 +434,7 @@ export class HttpTx implements AppTx {
   responseBodyLength = 0;
   /** Response message-body bytes on the wire (chunk framing included): EVE `length`. */
   responseMessageLength = 0;
-  /** Content-Encoding the kept response body was decoded from ('gzip', 'deflate', 'br'), if any. */
+  /** Content codings the kept response body was decoded from ('gzip', 'deflate', 'gzip, deflate', ...), if any. */
   responseBodyDecoded: string | undefined = undefined;
 
   // --- state
@@ -1116,6 +1121,12 @@ function bytesEq(a: Uint8Array, as: number, ae: number, b: string): boolean {
   return true;
 }
 
+/** Is there a CR in b[s, e) that is not followed by a LF? */
+function hasLoneCr(b: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (b[i] === CR && (i + 1 >= e || b[i + 1] !== LF)) return true;
+  return false;
+}
+
 /**
  * Does the response line h[s, e) start like a status line, as libhtp tells one from body:
  * white space and NUL bytes, then "http" in any case.
@@ -1267,7 +1278,7 @@ export function gzipHeaderEnd(b: Uint8Array): number {
     if (p + 2 > n) return -2;
     p += 2 + (b[p]! | (b[p + 1]! << 8));
   }
-  for (const bit of [8, 16]) {
+  for (let bit = 8; bit <= 16; bit <<= 1) {
     // FNAME, FCOMMENT: zero-terminated
     if ((flags & bit) === 0) continue;
     while (p < n && b[p] !== 0) p++;
@@ -1696,6 +1707,7 @@ function hostEquals(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: nu
 }
 
 const CHUNKED = Buffer.from('chunked', 'latin1');
+const CR_BYTE = Buffer.from([CR]);
 
 /**
  * Does the Transfer-Encoding value v[s, e) say chunked? libhtp: it contains "chunked",
@@ -1835,6 +1847,10 @@ class Side {
   junkTx: HttpTx | null = null;
   /** Response side: the current run of junk lines was reported. */
   junkRun = false;
+  /** Response head: the bytes so far end with a CR (CRLF, or a lone CR ending the line?). */
+  crEnd = false;
+  /** Response head: the last line ended with a bare LF (a CR right after it is part of it). */
+  afterLf = false;
   remaining = 0;
   // chunk-size line
   csState = 0;
@@ -1994,6 +2010,7 @@ class HttpState implements AppParserState {
    */
   private closeHead(s: Side): void {
     if (s.state !== ST_HEAD || s.strict) return;
+    s.crEnd = false; // a CR at the very end ends its line
     if (!s.startDone && s.dir === TO_CLIENT) {
       // libhtp: a response line cut by the close is still a line (body unless a status line)
       if (s.junk) this.resolveJunk(s, -1);
@@ -2034,7 +2051,6 @@ class HttpState implements AppParserState {
 
   private headBytes(s: Side, buf: Buffer, pos: number, end: number): number {
     const isReq = s.dir === TO_SERVER;
-    const maxLine = this.cfg.maxLine;
     let fast = true;
     while (pos < end) {
       if (fast && s.lineLen === 0 && s.headLen === 0 && !s.startDone && !s.strict && !s.lineSkip && s.pend === 0) {
@@ -2057,40 +2073,59 @@ class HttpState implements AppParserState {
         }
       }
       if (s.junk && s.lineLen === 0) this.resolveJunk(s, buf[pos]!);
-      const lf = findLF(buf, pos, end);
-      const lineEnd = lf < 0 ? end : lf;
-      if (lineEnd > pos) {
-        const n = lineEnd - pos;
-        if (s.lineLen === 0) {
-          s.lineFirst = buf[pos]!;
-          s.lineStart = s.headLen;
-          s.lineDrop = s.startDone && (s.lines > this.cfg.maxHeaders || s.headLen >= this.cfg.headLimit);
+      // the line's content ends at lineEnd (a CR of CRLF included), the next one starts at
+      // `next` (-1: this line goes on in the next bytes)
+      let lineEnd: number;
+      let next: number;
+      let bareLf = false;
+      if (isReq) {
+        const lf = findLF(buf, pos, end);
+        lineEnd = lf < 0 ? end : lf;
+        next = lf < 0 ? -1 : lf + 1;
+      } else if (s.crEnd) {
+        // the bytes before ended with a CR (not kept yet): CRLF, or a lone CR
+        s.crEnd = false;
+        lineEnd = pos;
+        if (buf[pos] === LF) {
+          if (!this.take(s, CR_BYTE, 0, 1)) return end;
+          next = pos + 1;
+        } else if (s.lineLen === 0 && s.afterLf) {
+          s.afterLf = false; // "\n\r": the CR belongs to the LF before it
+          continue;
+        } else next = pos; // a lone CR ended the line
+      } else {
+        // libhtp ends a response head line at LF, CRLF, or a CR alone; "\n\r" is one line end
+        let i = pos;
+        while (i < end && buf[i] !== LF && buf[i] !== CR) i++;
+        if (i === pos && s.lineLen === 0 && s.afterLf && i + 1 < end && buf[i] === CR && buf[i + 1] !== LF) {
+          // "\n\r": the CR belongs to the LF before it
+          s.afterLf = false;
+          pos++;
+          continue;
         }
-        s.lineLen += n;
-        if (!s.lineSkip && !s.lineDrop) this.store(s, buf, pos, lineEnd, maxLine);
-        if (isReq && !s.startDone && !s.strict && !s.lineSkip && this.startLooksBad(s)) {
-          // binary junk: no need to wait for its LF to know it is not a start line
-          this.anomaly(null, isReq ? E.requestLineInvalid : E.responseInvalidProtocol);
-          s.strict = true;
-          s.skipped = 0;
-          s.lineSkip = true;
-          s.headLen = s.lineStart;
-          s.pend = 0;
-        }
-        if (s.strict && !s.startDone) {
-          s.skipped += n;
-          if (!s.lineSkip && this.startPrefix(s) === PROBE_NO) {
-            s.lineSkip = true;
-            s.headLen = s.lineStart;
-          }
-          if (s.skipped > RESYNC_LIMIT) {
-            this.kill(s);
-            return end;
-          }
+        if (i === end) {
+          lineEnd = end;
+          next = -1;
+        } else if (buf[i] === LF) {
+          lineEnd = i;
+          next = i + 1;
+          bareLf = true;
+        } else if (i + 1 === end) {
+          lineEnd = i; // the next byte says what the CR is
+          next = -1;
+          s.crEnd = true;
+        } else if (buf[i + 1] === LF) {
+          lineEnd = i + 1;
+          next = i + 2;
+        } else {
+          lineEnd = i;
+          next = i + 1;
         }
       }
-      if (lf < 0) return end;
-      pos = lf + 1;
+      if (lineEnd > pos && !this.take(s, buf, pos, lineEnd)) return end;
+      if (next < 0) return end;
+      pos = next;
+      s.afterLf = bareLf;
       // a whole line
       const empty = s.lineLen === 0 || (s.lineLen === 1 && s.lineFirst === CR);
       if (s.lineSkip) {
@@ -2166,6 +2201,40 @@ class HttpState implements AppParserState {
     return pos;
   }
 
+  /** Bytes buf[a, b) of the current head line. False when the direction was given up. */
+  private take(s: Side, buf: Buffer, a: number, b: number): boolean {
+    const n = b - a;
+    if (s.lineLen === 0) {
+      s.lineFirst = buf[a]!;
+      s.lineStart = s.headLen;
+      s.lineDrop = s.startDone && (s.lines > this.cfg.maxHeaders || s.headLen >= this.cfg.headLimit);
+    }
+    s.lineLen += n;
+    if (!s.lineSkip && !s.lineDrop) this.store(s, buf, a, b, this.cfg.maxLine);
+    if (s.dir === TO_SERVER && !s.startDone && !s.strict && !s.lineSkip && this.startLooksBad(s)) {
+      // binary junk: no need to wait for its LF to know it is not a start line
+      this.anomaly(null, E.requestLineInvalid);
+      s.strict = true;
+      s.skipped = 0;
+      s.lineSkip = true;
+      s.headLen = s.lineStart;
+      s.pend = 0;
+    }
+    if (s.strict && !s.startDone) {
+      s.skipped += n;
+      if (!s.lineSkip && this.startPrefix(s) === PROBE_NO) {
+        s.lineSkip = true;
+        s.headLen = s.lineStart;
+        s.pend = 0; // (what was too long in it does not count, however it was cut)
+      }
+      if (s.skipped > RESYNC_LIMIT) {
+        this.kill(s);
+        return false;
+      }
+    }
+    return true;
+  }
+
   private resetLine(s: Side): void {
     s.lineLen = 0;
     s.lineFirst = -1;
@@ -2177,6 +2246,8 @@ class HttpState implements AppParserState {
     this.resetLine(s);
     s.junk = false;
     s.junkRun = false;
+    s.crEnd = false;
+    s.afterLf = false;
     s.lineSkip = false;
     s.headLen = 0;
     s.lines = 0;
@@ -2430,6 +2501,9 @@ class HttpState implements AppParserState {
       }
       if (he - pos > this.cfg.headLimit) return -1;
     }
+    // a response head with a CR that is not part of a CRLF ends lines there (libhtp): rare,
+    // the general path splits it
+    if (!isReq && hasLoneCr(buf, pos, he)) return -1;
     if (isReq) this.finishRequestHead(s, buf, pos, lf + 1, he, n, 0);
     else this.finishResponseHead(s, buf, pos, lf + 1, he, n, 0);
     return he;

@@ -414,3 +414,75 @@ describe('responses without a status line', () => {
     expect(s.events).toContain(HTTP_EVENTS.unableToMatchResponse);
   });
 });
+
+describe('response line ends', () => {
+  const body = '4\r\nabcd\r\n0\r\n\r\n';
+  it('a CR alone ends a line of a response head (status line included)', () => {
+    const s = run([
+      GET,
+      [TO_CLIENT, `HTTP/1.1 200 ok\rContent-Type: x\rTransfer-Encoding: chunked\rX: foo\r\n\r\n${body}`],
+    ]);
+    expect(s.txs[0]!.statusCode).toBe(200);
+    expect(str(s.txs[0]!.responseHeaders)).toBe('Content-Type: x\r\nTransfer-Encoding: chunked\r\nX: foo\r\n');
+    expect(str(s.txs[0]!.responseBody)).toBe('abcd');
+  });
+
+  it('"\\n\\r" is one line end', () => {
+    const s = run([
+      GET,
+      [TO_CLIENT, `HTTP/1.1 200 ok\n\rContent-Type: x\n\rTransfer-Encoding: chunked\n\rX: foo\r\n\r\n${body}`],
+    ]);
+    expect(str(s.txs[0]!.responseHeaders)).toBe('Content-Type: x\r\nTransfer-Encoding: chunked\r\nX: foo\r\n');
+    expect(str(s.txs[0]!.responseBody)).toBe('abcd');
+  });
+
+  it('"\\n\\r\\r\\n" and "\\r\\r" end the head', () => {
+    let s = run([GET, [TO_CLIENT, `HTTP/1.1 200 ok\r\nTransfer-Encoding: chunked\r\nX: foo\n\r\r\n${body}`]]);
+    expect(str(s.txs[0]!.responseBody)).toBe('abcd');
+    s = run([GET, [TO_CLIENT, 'HTTP/1.1 200 ok\r\nContent-Length: 4\r\rabcd']]);
+    expect(str(s.txs[0]!.responseBody)).toBe('abcd');
+  });
+
+  it('a CR then a space folds; requests keep a CR inside the line', () => {
+    let s = run([GET, [TO_CLIENT, 'HTTP/1.1 200 ok\r\nX-A: a\r b\r\nContent-Length: 0\r\n\r\n']]);
+    expect(str(s.txs[0]!.responseHeaders)).toBe('X-A: a b\r\nContent-Length: 0\r\n');
+    s = run([[TO_SERVER, 'GET / HTTP/1.1\r\nHost: h\rX: y\r\n\r\n']]);
+    expect(str(s.txs[0]!.requestHeaders)).toBe('Host: h\rX: y\r\n');
+  });
+});
+
+describe('fuzz', () => {
+  // evader-like conversations, corrupted at random: never a throw, and the same result
+  // whatever the chunking (each split point and byte by byte)
+  const gz = gzipSync(TEXT);
+  const samples: Step[][] = [
+    [GET, response('HTTP/1.1 200 ok\rContent-Type: x\rTransfer-Encoding: chunked\r\n\r\n', '4\r\nabcd\r\n0\r\n\r\n')],
+    [GET, response('HTTP/1.1 200 ok\n\rTransfer-Encoding :chunked\n \n', '4\nabcd\n0\n\n')],
+    [GET, response(`HTTP/1.1 304 ok\r\nContent-Encoding: gzip, identity\r\nContent-Length: ${gz.length}\r\n\r\n`, gz)],
+    [GET, response('junk\r\nHTTP/1.1 200 ok\r\nTransfer-Encoding: \0chunked\r\n\r\n', 'zz\r\nbody to close')],
+    [GET, response('HTTP/1.0 200 OK\nServer:x\r\n', '')],
+  ];
+  const parsers = [parser, createHttpParser({ limits: { maxLineLength: 16, maxHeaders: 2, maxBodyInspect: 8 } })];
+  let seed = 0x1badb002;
+  const r = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const pick = (n: number): number => Math.floor(r() * n);
+
+  it('corrupted evader-like input parses the same whatever the chunking (2k runs)', () => {
+    const interesting = b('\r\n:; \t\0Hh0');
+    for (let iter = 0; iter < 2000; iter++) {
+      const steps: Step[] = samples[pick(samples.length)]!.map(([dir, data]) => {
+        const d = Buffer.from(b(data));
+        for (let e = pick(4); e > 0 && d.length > 0; e--) {
+          d[pick(d.length)] = r() < 0.3 ? pick(256) : interesting[pick(interesting.length)]!;
+        }
+        return [dir, d] as const;
+      });
+      const p = parsers[pick(parsers.length)]!;
+      const want = view(feed(steps, false, p));
+      expect(view(feed(steps, true, p)), `iteration ${iter}`).toEqual(want);
+    }
+  });
+});
