@@ -1121,8 +1121,22 @@ function bytesEq(a: Uint8Array, as: number, ae: number, b: string): boolean {
   return true;
 }
 
-/** Is there a CR in b[s, e) that is not followed by a LF? */
-function hasLoneCr(b: Uint8Array, s: number, e: number): boolean {
+/**
+ * Is there a CR in the head b[s, e) (which ends with a LF) that is not followed by a LF?
+ * Native indexOf from CR to CR when the head uses CRLF; a loop when it does not (indexOf
+ * could run far past e).
+ */
+function hasLoneCr(b: Buffer, s: number, e: number): boolean {
+  const first = b.indexOf(LF, s);
+  if (first > s && first < e && b[first - 1] === CR) {
+    let i = b.indexOf(CR, s);
+    while (i >= 0 && i < e) {
+      if (i + 1 >= e || b[i + 1] !== LF) return true;
+      if (i + 2 >= e) return false;
+      i = b.indexOf(CR, i + 2);
+    }
+    return false;
+  }
   for (let i = s; i < e; i++) if (b[i] === CR && (i + 1 >= e || b[i + 1] !== LF)) return true;
   return false;
 }
