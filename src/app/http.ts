@@ -38,6 +38,10 @@
 //     resynchronisation demands a known one.
 //   * Status line: a response line that does not start with "http" (any case, after white
 //     space / NUL) is body of the response (resolveJunk), as libhtp and browsers read it.
+//   * Line ends: LF or CRLF; in a response head also a CR alone, and LF-CR is one line end
+//     (libhtp's response header parser), so "A: b\rTransfer-Encoding: chunked" is two
+//     headers and "\r\r" ends the head. A line of one SP / HT and a bare LF after a header
+//     line ends the head (libhtp: an empty fold leaves its LF as the end of the head).
 //   * Bodies: Transfer-Encoding containing "chunked" wins over Content-Length (RFC 9112 6.3);
 //     no body for HEAD, nor for 1xx, 204, 304 unless they announce one (libhtp reads it);
 //     only 100 without a body is interim (100-continue); 101 and a 2xx to CONNECT (and an
