@@ -3406,12 +3406,42 @@ export function createHttpParser(opts: HttpParserOptions = {}): AppParser {
 
 /**
  * To server: a known method followed by a space ("GET "), case-insensitive like Suricata's
- * probing patterns. To client: "HTTP/1.". NEED_MORE while the bytes are a prefix of either.
+ * probing patterns, or a whole request line with another method ("NOTIFY /x HTTP/1.1"). To
+ * client: "HTTP/1.". NEED_MORE while the bytes are a prefix of either.
  */
 export function probeHttp(buf: Buffer, off: number, end: number, dir: Direction): ProbeResult {
   if (end <= off) return PROBE_NEED_MORE;
-  if (dir === TO_SERVER) return methodPrefix(buf, off, end, true);
+  if (dir === TO_SERVER) {
+    const r = methodPrefix(buf, off, end, true);
+    return r === PROBE_NO && requestLine(buf, off, end) ? PROBE_YES : r;
+  }
   return prefixMatch(buf, off, end, HTTP_1_DOT);
+}
+
+/** Longest first line probing looks at for a request with an unknown method. */
+const PROBE_LINE_MAX = 1024;
+
+/**
+ * Does buf[off, end) start with a whole request line whose method is not a known one:
+ * token SP target SP "HTTP/d.d" CRLF? Suricata finds HTTP from the response then, and
+ * libhtp parses such a request; seeing the line whole is as sure (only YES or NO here, so
+ * that other protocols' lines of words are not held back).
+ */
+function requestLine(buf: Buffer, off: number, end: number): boolean {
+  const lim = Math.min(end, off + PROBE_LINE_MAX);
+  let p = off;
+  while (p < lim && TCHAR[buf[p]!] === 1) p++;
+  if (p === off || p >= lim || buf[p] !== SP) return false;
+  let q = p + 1;
+  while (q < lim && buf[q] !== LF) {
+    const c = buf[q]!;
+    if (c === 0) return false;
+    q++;
+  }
+  if (q >= lim) return false;
+  let e = q;
+  if (buf[e - 1] === CR) e--;
+  return e - 9 > p && buf[e - 9] === SP && parseVersion(buf, e - 8, e) !== 0;
 }
 
 /** The HTTP parser with default limits. */

@@ -2,9 +2,7 @@
 // case's pcap through the real decode + flow + app stages (a FlowEngine with inspectBodies,
 // as the pipeline drives it) and collects the HTTP transactions it reports.
 //
-// Two stand-ins for stages vsids does not have yet, used only where a case says so:
-//   * `chdlc`: frames of link type 104 (Cisco HDLC) are handed to the decoder as raw IP
-//     once their 4-byte header (address, control, protocol 0x0800 / 0x86dd) is skipped;
+// A stand-in for what the flow engine does not do yet, used only where a case says so:
 //   * `byContent`: the TCP payloads are fed to an HTTP parser directly, each connection's
 //     client being the side whose first payload is not a status line ("HTTP/"). This is what
 //     Suricata does for a mid-stream session whose first packet is a response (it reverses
@@ -16,7 +14,6 @@ import { join } from 'node:path';
 import { createHttpParser, type HttpTx } from '../../src/app/http.js';
 import { type AppParserState, type AppSink, type AppTx, type Direction, TO_CLIENT, TO_SERVER } from '../../src/app/types.js';
 import { openCaptureFile } from '../../src/capture/open.js';
-import { isSupportedLinkType } from '../../src/capture/linktypes.js';
 import { Packet } from '../../src/core/packet.js';
 import { DecodeStats, decodePacket, decodeReassembled } from '../../src/decode/decoder.js';
 import { registerDefaultDecoders } from '../../src/decode/defaults.js';
@@ -27,12 +24,7 @@ import { REASON_SHUTDOWN } from '../../src/flow/flow-table.js';
 
 export const SV_TESTS = '/work/shared/conformance/suricata-verify/tests';
 
-const LINKTYPE_C_HDLC = 104;
-const LINKTYPE_RAW = 101;
-
 export interface HarnessOptions {
-  /** Decode Cisco HDLC frames as raw IP (see above). */
-  chdlc?: boolean;
   /** Feed payloads to the parser directly, client chosen by content (see above). */
   byContent?: boolean;
 }
@@ -48,17 +40,15 @@ export function casePcap(name: string): string {
 /** The HTTP transactions of a case's pcap, in the order they were first reported. */
 export function caseTransactions(name: string, opts: HarnessOptions = {}): HttpTx[] {
   const path = casePcap(name);
-  return opts.byContent ? byContentTransactions(path) : pcapTransactions(path, opts);
+  return opts.byContent ? byContentTransactions(path) : pcapTransactions(path);
 }
 
-/** Every frame of a capture, decoded into one reused Packet (C-HDLC shim applied when asked). */
-function eachPacket(path: string, opts: HarnessOptions, fn: (p: Packet, stats: DecodeStats) => void): void {
+/** Every frame of a capture, decoded into one reused Packet. */
+function eachPacket(path: string, fn: (p: Packet, stats: DecodeStats) => void): void {
   registerDefaultDecoders();
   const stats = new DecodeStats();
   const p = new Packet();
-  const r = openCaptureFile(path, {
-    linkTypeSupported: (t) => isSupportedLinkType(t) || (opts.chdlc === true && t === LINKTYPE_C_HDLC),
-  });
+  const r = openCaptureFile(path);
   try {
     let n = 0;
     while (r.next()) {
@@ -71,12 +61,6 @@ function eachPacket(path: string, opts: HarnessOptions, fn: (p: Packet, stats: D
       p.linkType = r.linkType;
       p.ifIndex = r.ifIndex;
       p.frameNo = ++n;
-      if (p.linkType === LINKTYPE_C_HDLC && p.caplen >= 4) {
-        p.start += 4;
-        p.caplen -= 4;
-        p.len -= 4;
-        p.linkType = LINKTYPE_RAW;
-      }
       decodePacket(p, stats);
       fn(p, stats);
     }
@@ -86,7 +70,7 @@ function eachPacket(path: string, opts: HarnessOptions, fn: (p: Packet, stats: D
 }
 
 /** Decode + dedup + defrag + FlowEngine, as src/pipeline.ts drives them. */
-export function pcapTransactions(path: string, opts: HarnessOptions = {}): HttpTx[] {
+export function pcapTransactions(path: string): HttpTx[] {
   const txs: HttpTx[] = [];
   const seen = new Set<AppTx>();
   const listener: FlowListener = {
@@ -102,7 +86,7 @@ export function pcapTransactions(path: string, opts: HarnessOptions = {}): HttpT
   const dedup = new MirrorDedup(DEFAULT_DEDUP_CONFIG);
   const defrag = new Defragmenter({});
   const q = new Packet();
-  eachPacket(path, opts, (p, stats) => {
+  eachPacket(path, (p, stats) => {
     const ts = p.tsSec + p.tsNsec * 1e-9;
     if (p.l3Off >= 0 && dedup.isDuplicate(p, ts)) return;
     if (p.isFragment) {
@@ -132,7 +116,7 @@ function byContentTransactions(path: string): HttpTx[] {
   const sink = new TxSink();
   const parser = createHttpParser({});
   const conns = new Map<string, { st: AppParserState; client: string; next: Map<string, number> }>();
-  eachPacket(path, {}, (p) => {
+  eachPacket(path, (p) => {
     if (p.ipProto !== 6 || p.payloadLen <= 0) return;
     const alen = p.ipVersion === 4 ? 4 : 16;
     const src = `${p.data.toString('hex', p.srcAddrOff, p.srcAddrOff + alen)}:${p.srcPort}`;

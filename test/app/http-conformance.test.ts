@@ -121,12 +121,10 @@ const CASES: Case[] = [
     opts: { byContent: true },
     outside: 'mid-stream flow whose first packet is the response: the flow engine must reverse it',
   },
-  {
-    name: 'decode-chdlc-01',
-    rows: [{ sid: 666, pick: method, test: has('GET'), count: 1 }],
-    opts: { chdlc: true },
-    outside: 'link type 104 (Cisco HDLC) is not decoded yet',
-  },
+  { name: 'decode-chdlc-01', rows: [{ sid: 666, pick: method, test: has('GET'), count: 1 }] },
+  // (not an HTTP-buffer rule: app-layer-protocol:!http must not match, so the flow must be
+  // HTTP although its request has an unknown method)
+  { name: 'detect-app-layer-protocol-03', rows: [{ sid: 1, pick: method, test: has('NOTMETHOD'), count: 1 }] },
   {
     name: 'detect-bsize-0',
     rows: [

@@ -486,3 +486,28 @@ describe('fuzz', () => {
     }
   });
 });
+
+describe('probe', () => {
+  const pr = (x: string): number => parser.probe(b(x), 0, x.length, TO_SERVER);
+  it('a whole request line with an unknown method is HTTP (libhtp parses it)', () => {
+    expect(pr('NOTMETHOD /WANIPConnection HTTP/1.1\r\nHost: h\r\n')).toBe(1);
+    expect(pr('notify * http/1.0\n')).toBe(1);
+    // not whole, not a request line, or another protocol's line of words: not here
+    expect(pr('NOTMETHOD /WANIPConnection HTTP/1.1')).toBe(0);
+    expect(pr('GETX /')).toBe(0);
+    expect(pr('DESCRIBE rtsp://h/x RTSP/1.0\r\n')).toBe(0);
+    expect(pr('EHLO mail.example.com\r\n')).toBe(0);
+    expect(pr('SSH-2.0-OpenSSH_9.6 HTTP/1.1\r\n')).toBe(0); // no target
+    expect(pr('A\0B / HTTP/1.1\r\n')).toBe(0);
+    expect(pr(`X /${'a'.repeat(2000)} HTTP/1.1\r\n`)).toBe(0);
+    expect(pr(' HTTP/1.1\r\n')).toBe(0);
+  });
+
+  it('such a request makes a transaction', () => {
+    const s = run([
+      [TO_SERVER, 'NOTMETHOD /WANIPConnection HTTP/1.1\r\nHost: 192.168.0.1\r\n\r\n'],
+      [TO_CLIENT, 'HTTP/1.0 200 OK\r\nServer: UPnP/1.0\r\n\r\n'],
+    ]);
+    expect(s.txs.map((t) => [str(t.method), str(t.uri), t.statusCode])).toEqual([['NOTMETHOD', '/WANIPConnection', 200]]);
+  });
+});
