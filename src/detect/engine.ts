@@ -379,7 +379,9 @@ export class DetectEngine {
     const src = this.pendingSrc;
     const cOff = this.pendingOff;
     const cEnd = cOff + this.pendingLen;
-    if (this.pendingLen > 0 && this.pendingFlow === flow && this.pendingDir === dir) {
+    // Pending bytes are always this packet's own (its direction may have been turned around
+    // since, when the flow stage found the first sender was the server).
+    if (this.pendingLen > 0 && this.pendingFlow === flow) {
       const stream = this.streamSetFor(flow, dir);
       if (!stream.empty) {
         hasChunk = true;

@@ -160,6 +160,8 @@ export class FlowEngine implements AppSink, StreamSink {
   icmpFlows = 0;
   tcpReuse = 0;
   midstreamPickups = 0;
+  /** Mid-stream flows turned around because their first bytes were the server's. */
+  reversedFlows = 0;
   /** Flows per app protocol: index appId * 2 + (udp ? 1 : 0). */
   readonly appFlows = new Float64Array(16);
   readonly appTxs = new Float64Array(16);
@@ -381,7 +383,8 @@ export class FlowEngine implements AppSink, StreamSink {
     return ext;
   }
 
-  private deliver(ext: FlowExt, dir: Direction, buf: Buffer, off: number, end: number): void {
+  private deliver(ext: FlowExt, dirIn: Direction, buf: Buffer, off: number, end: number): void {
+    let dir = dirIn;
     if (ext.app !== null) {
       ext.app.parse(dir, buf, off, end, this.nowSec, this.nowNsec);
       return;
@@ -397,7 +400,17 @@ export class FlowEngine implements AppSink, StreamSink {
       poff = 0;
       pend = pbuf.length;
     }
-    const parser = this.probe(ext, dir, pbuf, poff, pend);
+    let parser = this.probe(ext, dir, pbuf, poff, pend);
+    if (parser === undefined && dir === TO_SERVER && this.pickedUpMidstream(ext.idx)) {
+      // A session picked up mid-stream whose first bytes are a server's (an HTTP response):
+      // the first sender was the server. Turn the flow around, as Suricata does.
+      const reply = this.probe(ext, TO_CLIENT, pbuf, poff, pend);
+      if (reply !== null && reply !== undefined) {
+        this.reverse(ext);
+        dir = TO_CLIENT;
+        parser = reply;
+      }
+    }
     if (parser === null) {
       // Undecided: keep the bytes (bounded) for the next try.
       if (pend - poff <= PROBE_BUFFER_MAX) ext.probeBuf[dir] = Buffer.from(pbuf.subarray(poff, pend));
@@ -415,6 +428,48 @@ export class FlowEngine implements AppSink, StreamSink {
     this.table.setAppProto(ext.idx, id);
     this.appFlows[id * 2 + (parser.transport === 'udp' ? 1 : 0)]++;
     ext.app.parse(dir, pbuf, poff, pend, this.nowSec, this.nowNsec);
+  }
+
+  /** A TCP flow whose handshake was not seen and whose other direction sent nothing yet. */
+  private pickedUpMidstream(idx: number): boolean {
+    const t = this.table;
+    return (
+      t.ipProto(idx) === 6 &&
+      this.synSeen[idx * 2] === 0 &&
+      this.synSeen[idx * 2 + 1] === 0 &&
+      t.f64[idx * RD + R_PKTS_TC] === 0
+    );
+  }
+
+  /** Swap the flow's sides: the responder becomes the initiator, counters and streams follow. */
+  private reverse(ext: FlowExt): void {
+    const t = this.table;
+    const idx = ext.idx;
+    const b = idx * RB;
+    const d = idx * RD;
+    t.u8[b + R_INIT_A] = t.u8[b + R_INIT_A] === 1 ? 0 : 1;
+    const swapF = (x: number, y: number): void => {
+      const v = t.f64[d + x]!;
+      t.f64[d + x] = t.f64[d + y]!;
+      t.f64[d + y] = v;
+    };
+    swapF(R_PKTS_TS, R_PKTS_TC);
+    swapF(R_BYTES_TS, R_BYTES_TC);
+    const f = t.u8[b + R_FLAGS_TS]!;
+    t.u8[b + R_FLAGS_TS] = t.u8[b + R_FLAGS_TC]!;
+    t.u8[b + R_FLAGS_TC] = f;
+    const s0 = ext.streams[0];
+    ext.streams[0] = ext.streams[1];
+    ext.streams[1] = s0;
+    const p0 = ext.probeBuf[0];
+    ext.probeBuf[0] = ext.probeBuf[1];
+    ext.probeBuf[1] = p0;
+    const f0 = ext.probeFailed[0];
+    ext.probeFailed[0] = ext.probeFailed[1];
+    ext.probeFailed[1] = f0;
+    if (this.curExt === ext) this.curDir = this.curDir === TO_SERVER ? TO_CLIENT : TO_SERVER;
+    this.lastToServer = !this.lastToServer;
+    this.reversedFlows++;
   }
 
   /** The parser that recognises these bytes; null when more bytes are needed; undefined when none. */

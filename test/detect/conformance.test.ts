@@ -22,12 +22,6 @@ const KNOWN_FAILURES: Record<string, string> = {
     'Suricata alerts twice on one packet: once on the packet and again on the stream at flow end; vsids inspects TCP payload once, on the stream',
   'bug-2576-04':
     'a rule mixing a payload content and file_data: Suricata matches the payload part on the stream of the transaction; vsids matches it on the packet that completes the transaction',
-  'bug-7552-01':
-    'HTTP picked up mid-stream from a response: libhtp creates a transaction from a response without its request; vsids does not',
-  'detect-app-layer-protocol-03':
-    'a request with an unknown method ("NOTMETHOD") on port 80: Suricata detects HTTP from the response and libhtp parses the request; vsids probing gives up on the request and marks the flow failed',
-  'detect-pcre-05':
-    'pcre /H with a capture on the response headers (http_header on to_client): the normalised response header buffer differs from libhtp',
   'http-close-headers':
     'response headers cut by the close ("Server:ng1nx" without a blank line): libhtp still inspects them; vsids finishes the response head without running the to_client header rules',
 };

@@ -89,6 +89,17 @@ describe('TCP flows', () => {
     expect(f).toMatchObject({ src_ip: client.ip, dest_port: 8080 });
   });
 
+  it('turns a mid-stream session around when its first bytes are the server response', () => {
+    const c = new TcpConversation(client, server)
+      .send(false, 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')
+      .send(true, 'GET /next HTTP/1.1\r\nHost: a\r\n\r\n');
+    const { recs } = replay(c.records, [], 'flow,http');
+    const [f] = flowsOf(recs);
+    expect(f).toMatchObject({ src_ip: client.ip, dest_ip: server.ip, dest_port: 8080, app_proto: 'http' });
+    // The transaction pairs the later request; the response came first, so it has no request.
+    expect(recs.some((r) => r.event_type === 'http')).toBe(true);
+  });
+
   it('a reset closes the connection', () => {
     const c = new TcpConversation(client, server).handshake().reset(false);
     const [f] = flowsOf(replay(c.records).recs);
