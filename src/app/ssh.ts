@@ -236,6 +236,8 @@ class SshDir {
   remain = 0;
   /** KEXINIT payload being collected (padding left out). */
   kex: Buffer | null = null;
+  /** NEWKEYS was sent: the rest of this direction is encrypted. */
+  encrypted = false;
   kexFill = 0;
   /** Last byte of the current line (to drop a CR before LF). */
   last = 0;
@@ -250,6 +252,10 @@ class SshState implements AppParserState {
   constructor(sink: AppSink, flow: unknown) {
     this.sink = sink;
     this.flow = flow;
+  }
+
+  encrypted(dir: Direction): boolean {
+    return this.dirs[dir].encrypted;
   }
 
   private ensureTx(): SshTx {
@@ -460,6 +466,7 @@ class SshState implements AppParserState {
     }
     if (msg === SSH_MSG_NEWKEYS) {
       // Everything after NEWKEYS is encrypted.
+      d.encrypted = true;
       this.stop(d, undefined);
       return end;
     }

@@ -1132,6 +1132,12 @@ class TlsState implements AppParserState, HelloReporter {
     this.flow = flow;
   }
 
+  /** Application data (or records after ChangeCipherSpec) flowed in this direction. */
+  encrypted(dir: Direction): boolean {
+    const d = this.dirs[dir];
+    return d.appBytes > 0 || d.encrypted;
+  }
+
   anomaly(event: string): void {
     this.sink.anomaly(this.flow, 'tls', event);
   }

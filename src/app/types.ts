@@ -64,6 +64,12 @@ export interface AppParserState {
   gap(dir: Direction, len: number): void;
   /** The flow ended: finish what can be finished (e.g. an HTTP body delimited by close). */
   end(): void;
+  /**
+   * Is everything this direction sends from now on encrypted (TLS application data, SSH after
+   * NEWKEYS)? The detect stage then stops matching raw content on it, as Suricata's default
+   * `encryption-handling` does: no rule can match ciphertext meaningfully.
+   */
+  encrypted?(dir: Direction): boolean;
 }
 
 export interface AppParser {

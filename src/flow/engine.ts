@@ -347,7 +347,10 @@ export class FlowEngine implements AppSink, StreamSink {
   data(buf: Buffer, off: number, end: number): void {
     const ext = this.curExt;
     if (ext === null) return;
-    if (this.config.streamAll) this.listener.streamData?.(this, ext.idx, this.curDir, buf, off, end);
+    // Raw content is not matched once a direction is encrypted (TLS, SSH), as Suricata's default.
+    if (this.config.streamAll && ext.app?.encrypted?.(this.curDir) !== true) {
+      this.listener.streamData?.(this, ext.idx, this.curDir, buf, off, end);
+    }
     this.deliver(ext, this.curDir, buf, off, end);
   }
 
