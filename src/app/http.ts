@@ -2003,6 +2003,17 @@ class HttpState implements AppParserState {
     this.resync(s);
   }
 
+  closeDirection(dir: Direction): void {
+    const s = this.sides[dir];
+    if (s.state === ST_DEAD) return;
+    // libhtp finishes a head cut by the close, and a response body delimited by it.
+    this.closeHead(s);
+    if (dir === TO_CLIENT && s.tx !== null && s.state === ST_BODY_CLOSE) {
+      this.messageDone(s, false);
+      s.state = ST_DEAD;
+    }
+  }
+
   end(): void {
     const req = this.sides[TO_SERVER];
     const resp = this.sides[TO_CLIENT];

@@ -70,6 +70,11 @@ export interface AppParserState {
    * `encryption-handling` does: no rule can match ciphertext meaningfully.
    */
   encrypted?(dir: Direction): boolean;
+  /**
+   * This direction ended (TCP FIN, every byte before it delivered): finish what it delimits,
+   * e.g. an HTTP response head or body cut by the close, while the FIN packet is at hand.
+   */
+  closeDirection?(dir: Direction): void;
 }
 
 export interface AppParser {

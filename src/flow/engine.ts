@@ -254,7 +254,17 @@ export class FlowEngine implements AppSink, StreamSink {
       if (isTcp) this.tcpPayload(p, idx, dir);
       else if (p.ipProto === 17) this.deliver(this.extOf(idx), dir, p.data, p.payloadOff, p.payloadOff + p.payloadLen);
     }
+    if (isTcp && (flags & 0x01) !== 0) this.directionClosed(idx, toServer ? TO_SERVER : TO_CLIENT);
     return idx;
+  }
+
+  /** A FIN in one direction: once every byte before it is delivered, tell the parser. */
+  private directionClosed(idx: number, dir: Direction): void {
+    const ext = this.ext[idx];
+    if (ext === undefined || ext.app === null || ext.seq !== this.table.seq(idx)) return;
+    const r = ext.streams[dir];
+    if (r !== null && r.bufferedSegments > 0) return;
+    ext.app.closeDirection?.(dir);
   }
 
   private newFlow(p: Packet, ts: number, senderIsA: boolean, flags: number, isTcp: boolean): number {

@@ -22,8 +22,6 @@ const KNOWN_FAILURES: Record<string, string> = {
     'Suricata alerts twice on one packet: once on the packet and again on the stream at flow end; vsids inspects TCP payload once, on the stream',
   'bug-2576-04':
     'a rule mixing a payload content and file_data: Suricata matches the payload part on the stream of the transaction; vsids matches it on the packet that completes the transaction',
-  'http-close-headers':
-    'response headers cut by the close ("Server:ng1nx" without a blank line): libhtp still inspects them; vsids finishes the response head without running the to_client header rules',
 };
 
 interface Check {
