@@ -38,7 +38,7 @@ import { type Mpm, MpmBuilder } from './mpm/aho-corasick.js';
 import type { ClassificationTable } from './rules/classification.js';
 import type { AppLayerProtocolTest, BufferName, PcreMatch, Rule } from './rules/types.js';
 import { addressGroupHasV4, addressGroupHasV6, portGroupHas } from './rules/vars.js';
-import { compileSig, PC_TCP, PROTO_CLASSES, protoClassOf, type Sig } from './signature.js';
+import { compileSig, type FastPattern, PC_TCP, PROTO_CLASSES, protoClassOf, type Sig } from './signature.js';
 import { ThresholdTable } from './threshold.js';
 
 export interface DetectConfig {
@@ -84,12 +84,12 @@ class RuleSet {
   patterns = 0;
   maxPattern = 0;
 
-  add(sig: Sig): void {
-    if (sig.fp === null) this.alwaysList.push(sig.num);
+  add(sig: Sig, fp: FastPattern | null = sig.fp): void {
+    if (fp === null) this.alwaysList.push(sig.num);
     else {
-      this.builder.add(sig.fp.pattern, sig.num, sig.fp.nocase);
+      this.builder.add(fp.pattern, sig.num, fp.nocase);
       this.patterns++;
-      if (sig.fp.pattern.length > this.maxPattern) this.maxPattern = sig.fp.pattern.length;
+      if (fp.pattern.length > this.maxPattern) this.maxPattern = fp.pattern.length;
     }
   }
 
@@ -140,6 +140,10 @@ class PortSets {
   private readonly anySigs: Sig[] = [];
   private readonly byPort = new Map<number, Sig[]>();
 
+  private static fpOf(sig: Sig): FastPattern | null {
+    return sig.kind === 'tx' ? sig.payloadFp : sig.fp;
+  }
+
   /** `ports`: the rule's port group that holds the server port in this direction. */
   add(sig: Sig, ports: Rule['dstPorts']): void {
     // Wide groups (any, negations, big ranges) are treated as any: the header check decides.
@@ -163,7 +167,7 @@ class PortSets {
 
   build(): void {
     const base = new RuleSet();
-    for (const sig of this.anySigs) base.add(sig);
+    for (const sig of this.anySigs) base.add(sig, PortSets.fpOf(sig));
     this.sets.push(base);
     const byKey = new Map<string, number>();
     for (const [port, sigs] of this.byPort) {
@@ -171,8 +175,8 @@ class PortSets {
       let idx = byKey.get(key);
       if (idx === undefined) {
         const set = new RuleSet();
-        for (const sig of this.anySigs) set.add(sig);
-        for (const sig of sigs) set.add(sig);
+        for (const sig of this.anySigs) set.add(sig, PortSets.fpOf(sig));
+        for (const sig of sigs) set.add(sig, PortSets.fpOf(sig));
         idx = this.sets.length;
         this.sets.push(set);
         byKey.set(key, idx);
@@ -242,6 +246,21 @@ export class DetectEngine {
   private pendingFlow = -1;
   private pendingDir: Direction = TO_SERVER;
   private readonly boundary: Buffer;
+  /**
+   * Per flow direction (flow * 2 + dir): transaction rules whose payload part matched the
+   * stream so far (rules mixing raw content with app-layer buffers; rare, so a Map).
+   */
+  private readonly payloadSeen = new Map<number, Set<number>>();
+
+  private notePayload(flow: number, dir: Direction, sig: number): void {
+    let set = this.payloadSeen.get(flow * 2 + dir);
+    if (set === undefined) {
+      set = new Set();
+      this.payloadSeen.set(flow * 2 + dir, set);
+    }
+    set.add(sig);
+  }
+
   /** Progress points already inspected per transaction. */
   private readonly txDone = new WeakMap<AppTx, number>();
   /** The packet being processed (stream chunks arrive while the flow stage handles it). */
@@ -308,6 +327,14 @@ export class DetectEngine {
           g.add(sig);
         }
         if (sig.appLists.some((l) => /body|file\.data/.test(l.buffer))) bodies = true;
+        if (sig.payload !== null && (sig.protoMask & (1 << PC_TCP)) !== 0) {
+          // Its payload part is matched on the stream as it passes (see payloadSeen).
+          for (let d = 0; d < 2; d++) {
+            if ((sig.txDirs & (d === 0 ? DIR_TS : DIR_TC)) === 0) continue;
+            const r = sig.rule;
+            this.streamGroups[d]!.add(sig, r.bidirectional ? ANY_PORTS : d === 0 ? r.dstPorts : r.srcPorts);
+          }
+        }
       } else {
         for (let pc = 0; pc < PROTO_CLASSES; pc++) {
           if ((sig.protoMask & (1 << pc)) === 0) continue;
@@ -425,7 +452,13 @@ export class DetectEngine {
             ok = this.inspector.run(list, window) && this.inspector.lastEnd > tailLen;
           }
         } else ok = payload !== null && this.inspector.run(list, payload);
-        if (ok && this.postconditions(sig, p, flow)) this.matched(sig, p, flow, null, dir, this.swappedFor(sig, p));
+        if (!ok) continue;
+        if (sig.kind === 'tx') {
+          // The payload part of a transaction rule: remember it for the transaction.
+          this.notePayload(flow, dir, sig.num);
+          continue;
+        }
+        if (this.postconditions(sig, p, flow)) this.matched(sig, p, flow, null, dir, this.swappedFor(sig, p));
       }
       this.clearSeen(n);
       this.inspector.invalidate();
@@ -670,7 +703,7 @@ export class DetectEngine {
     for (const { buffer, list } of sig.appLists) {
       if (!this.inspectBuffer(list, tx, buffer, dir)) return;
     }
-    if (sig.payload !== null) {
+    if (sig.payload !== null && !this.payloadSeen.get(flow * 2 + dir)?.has(sig.num)) {
       if (pkt === null || pkt.payloadLen === 0) return;
       const payload = pkt.data.subarray(pkt.payloadOff, pkt.payloadOff + pkt.payloadLen);
       if (!this.inspector.run(sig.payload, payload)) return;
@@ -775,6 +808,10 @@ export class DetectEngine {
   /** A flow ended: forget its flowbits and stream tails. */
   flowEnded(flow: number): void {
     this.flowbits.clear(flow);
+    if (this.payloadSeen.size > 0) {
+      this.payloadSeen.delete(flow * 2);
+      this.payloadSeen.delete(flow * 2 + 1);
+    }
     this.tails[flow * 2] = undefined;
     this.tails[flow * 2 + 1] = undefined;
   }

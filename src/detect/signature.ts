@@ -73,6 +73,11 @@ export interface Sig {
   readonly txDirs: number;
   readonly txStage: readonly [number, number];
   readonly fp: FastPattern | null;
+  /**
+   * Transaction rules that also have payload contents: the fast pattern of that payload part.
+   * The stream is matched against it as it passes; the transaction then finds it was seen.
+   */
+  readonly payloadFp: FastPattern | null;
   readonly flowbits: readonly CompiledFlowbits[];
   /** Sorting rank for flowbits: setters before readers, as Suricata orders them. */
   readonly flowbitsRank: number;
@@ -226,6 +231,7 @@ export function compileSig(rule: Rule, ctx: CompileContext): Sig {
     txDirs,
     txStage,
     fp,
+    payloadFp: isTx && payloadList !== null ? pickFastPattern([payloadList]) : null,
     flowbits,
     flowbitsRank,
     onlyStream: flow?.onlyStream === true || rule.protocol === 'tcp-stream',

@@ -20,8 +20,6 @@ const SET = join(SHARED, 'conformance/suricata-verify/tests');
 const KNOWN_FAILURES: Record<string, string> = {
   'detect-bytetest-02':
     'Suricata alerts twice on one packet: once on the packet and again on the stream at flow end; vsids inspects TCP payload once, on the stream',
-  'bug-2576-04':
-    'a rule mixing a payload content and file_data: Suricata matches the payload part on the stream of the transaction; vsids matches it on the packet that completes the transaction',
 };
 
 interface Check {

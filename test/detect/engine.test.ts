@@ -149,6 +149,23 @@ describe('app-layer rules', () => {
     expect(a.find((x) => x.alert.signature_id === 3)!.direction).toBe('to_client');
   });
 
+  it('a rule mixing raw content and file.data matches when the content passed earlier in the stream', () => {
+    const c = new TcpConversation(client, server)
+      .handshake()
+      .send(true, 'GET /page HTTP/1.1\r\nHost: web\r\n\r\n')
+      .send(false, 'HTTP/1.1 200 OK\r\nContent-Length: 34\r\n\r\n<meta MARKER>')
+      .send(false, '... and the tail-end.')
+      .close();
+    const a = alerts(
+      c.records,
+      [
+        'alert http any any -> any any (content:"MARKER"; file.data; content:"tail-end"; sid:1;)',
+        'alert http any any -> any any (content:"ABSENT"; file.data; content:"tail-end"; sid:2;)',
+      ].join('\n'),
+    );
+    expect(sids(a)).toEqual([1]);
+  });
+
   it('records the action of drop rules (vsids is passive)', () => {
     const c = new TcpConversation(client, server)
       .handshake()
