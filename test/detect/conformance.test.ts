@@ -2,7 +2,8 @@
 // ../shared/conformance/suricata-verify/ is replayed exactly as its README says
 // (`vsids replay PCAP -S test.rules --no-default-rules -l OUT/eve.json`), and each check counts
 // the EVE events whose dot-path conditions all hold. A case passes when the command exits 0
-// and every count is right. The pass count is printed; the suite requires at least 90%.
+// and every count is right (and every line it wrote is valid EVE). The pass count is printed;
+// the suite requires at least 90%.
 //
 // Cases that do not pass yet are listed in KNOWN_FAILURES with the reason; each of those is
 // asserted to still fail, so fixing one is noticed (and the list shrinks).
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, SHARED } from '../helpers/cli.js';
+import { eveProblems } from '../helpers/eve-schema.js';
 
 const SET = join(SHARED, 'conformance/suricata-verify/tests');
 
@@ -129,6 +131,11 @@ function runCase(c: Case, out: string): Promise<Outcome> {
         }
       }
       const problems: string[] = [];
+      // Every line, alerts with their app-layer objects included, is valid EVE.
+      for (const e of events) {
+        const bad = eveProblems(e);
+        if (bad.length > 0) problems.push(`invalid ${String(e.event_type)} record: ${bad[0]}`);
+      }
       for (const check of c.checks) {
         const n = events.filter((e) => Object.entries(check.match).every(([k, v]) => holds(e, k, v))).length;
         if (n !== check.count) problems.push(`${JSON.stringify(check.match)}: expected ${check.count}, got ${n}`);
