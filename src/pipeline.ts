@@ -69,7 +69,7 @@ export class Pipeline implements FlowListener, AlertSink {
   readonly flows: FlowEngine;
   readonly dedup: MirrorDedup;
   readonly defrag: Defragmenter;
-  readonly detect: DetectEngine | null = null;
+  detect: DetectEngine | null = null;
   /** The packet in the flow stage (transactions and stream chunks that arrive belong to it). */
   private current: Packet | null = null;
   private readonly alertsBySid = new Map<number, number>();
@@ -239,6 +239,23 @@ export class Pipeline implements FlowListener, AlertSink {
   }
 
   // --- end of input, stats ---
+
+  /**
+   * Swap in a new rule set (SIGHUP). The new engine starts with no flowbits or threshold state;
+   * flows and streams go on. HTTP bodies are kept only if the first rule set needed them:
+   * returns false when the new rules read bodies the flow stage is not keeping (restart).
+   */
+  replaceRules(rules: readonly Rule[], classifications: ClassificationTable, config?: DetectConfig): boolean {
+    const needs = detectNeeds(rules);
+    if (rules.length === 0) {
+      this.detect = null;
+      return true;
+    }
+    const cfg = this.flows.config;
+    cfg.streamAll = cfg.streamAll || needs.streams;
+    this.detect = new DetectEngine(rules, this.flows, this, classifications, config);
+    return !needs.bodies || cfg.inspectBodies;
+  }
 
   /** End every flow still open (end of a replay, or shutdown of the daemon). */
   finish(): void {

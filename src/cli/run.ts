@@ -2,6 +2,7 @@
 // pipeline, writes periodic stats; SIGTERM/SIGINT drain the outputs and exit 0.
 
 import type { PacketSource } from '../capture/source.js';
+import { defaultClassifications } from '../detect/rules/classification.js';
 import { Pipeline } from '../pipeline.js';
 import {
   EXIT_OK,
@@ -57,7 +58,18 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   };
   const onTerm = (): void => stop('SIGTERM');
   const onInt = (): void => stop('SIGINT');
-  const onHup = (): void => log.info('SIGHUP: nothing to reload yet (no rules or policy loaded)');
+  // SIGHUP: reload the rules. A path that cannot be read keeps the rules in force; rules that
+  // do not parse are reported and skipped, as at start.
+  const onHup = (): void => {
+    try {
+      const next = loadConfiguredRules(cfg, log);
+      const complete = pipeline.replaceRules(next.rules, defaultClassifications());
+      log.info({ rules: next.rules.length, rejected: next.rejected }, 'SIGHUP: rules reloaded');
+      if (!complete) log.warn('SIGHUP: the new rules read HTTP bodies, which are kept only after a restart');
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'SIGHUP: rules not reloaded, the previous ones stay in force');
+    }
+  };
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onInt);
   process.on('SIGHUP', onHup);

@@ -4,7 +4,7 @@
 // processes. Needs root with `ip` and `tc`; skipped elsewhere with the reason.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -293,6 +293,41 @@ describe.skipIf(skipReason !== null)('live capture on a virtual switch (root)', 
       const stats = events.filter((e) => e.event_type === 'stats');
       expect(stats.length, 'no stats event in EVE output').toBeGreaterThan(0);
       expect(stats[stats.length - 1]!.stats?.capture?.kernel_packets).toBeGreaterThan(0);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+  it('`vsids run -S RULES` alerts on live traffic and reloads its rules on SIGHUP', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'vsids-live-'));
+    try {
+      const eve = join(tmp, 'eve.json');
+      const rules = join(tmp, 'live.rules');
+      writeFileSync(rules, 'alert icmp any any -> any any (msg:"ping before"; itype:8; sid:1;)\n');
+      const cli = startChild(process.execPath, [BIN, 'run', '-i', sw.mirror, '-l', eve, '-S', rules], tmp);
+      const running = () => cli.child.exitCode === null && cli.child.signalCode === null;
+      await waitFor(() => existsSync(eve) || !running(), 10_000);
+      await sleep(500);
+      expect(running(), `vsids run exited early: ${cli.err()}`).toBe(true);
+      await pingFrom(sw.nsA, sw.ipB, 2);
+      await sleep(300);
+      writeFileSync(rules, 'alert icmp any any -> any any (msg:"ping after"; itype:8; sid:2;)\n');
+      cli.child.kill('SIGHUP');
+      await waitFor(() => /rules reloaded/.test(cli.err()), 5000);
+      await pingFrom(sw.nsA, sw.ipB, 2);
+      await sleep(300);
+      cli.child.kill('SIGTERM');
+      const { code } = await waitExit(cli.child, 15_000);
+      expect(code, cli.err()).toBe(0);
+      const sids = readFileSync(eve, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { event_type: string; alert?: { signature_id: number } })
+        .filter((e) => e.event_type === 'alert')
+        .map((e) => e.alert!.signature_id);
+      expect(sids).toContain(1);
+      expect(sids).toContain(2);
+      // After the reload only the new rule runs: every sid 2 alert comes after the sid 1 ones.
+      expect(sids.lastIndexOf(1)).toBeLessThan(sids.indexOf(2));
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
