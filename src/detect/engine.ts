@@ -458,7 +458,7 @@ export class DetectEngine {
           this.notePayload(flow, dir, sig.num);
           continue;
         }
-        if (this.postconditions(sig, p, flow)) this.matched(sig, p, flow, null, dir, this.swappedFor(sig, p));
+        if (this.flowbitsHold(sig, flow)) this.matched(sig, p, flow, null, dir, this.swappedFor(sig, p));
       }
       this.clearSeen(n);
       this.inspector.invalidate();
@@ -509,7 +509,6 @@ export class DetectEngine {
 
   /** Stream bytes outside the packet's own direction: a pass of their own. */
   private inspectStreamNow(flow: number, dir: Direction, buf: Buffer, off: number, end: number): void {
-    const p = this.packet!;
     const set = this.streamSetFor(flow, dir);
     let n = this.collect(set, buf, off, end, 0);
     n = this.addAlways(set, n);
@@ -520,7 +519,7 @@ export class DetectEngine {
         const sig = this.sigs[this.cand[i]!]!;
         if (!this.flowMatches(sig, flow, dir)) continue;
         if (this.flowHeaderOrder(sig, flow, dir) < 0) continue;
-        if (!this.inspector.run(sig.payload!, chunk) || !this.postconditions(sig, p, flow)) continue;
+        if (!this.inspector.run(sig.payload!, chunk) || !this.flowbitsHold(sig, flow)) continue;
         this.matched(sig, null, flow, null, dir, false);
       }
       this.clearSeen(n);
@@ -593,7 +592,7 @@ export class DetectEngine {
   }
 
   /** flowbits conditions (evaluated last, as Suricata's match list). */
-  private postconditions(sig: Sig, _p: Packet | null, flow: number): boolean {
+  private flowbitsHold(sig: Sig, flow: number): boolean {
     return sig.flowbits.length === 0 || this.flowbits.conditionsHold(flow, sig.flowbits);
   }
 
@@ -686,7 +685,7 @@ export class DetectEngine {
 
   private inspectTxSig(sig: Sig, flow: number, tx: AppTx, dir: Direction, p: Packet | null): void {
     // The packet that completed the buffers travels in `dir`; else only flow-level checks apply.
-    const pkt = p !== null && this.packetDir(p, flow) === dir ? p : null;
+    const pkt = p !== null && this.lastPacketDir() === dir ? p : null;
     let swapped: boolean;
     if (pkt !== null) {
       if (!this.headerMatches(sig, pkt)) return;
@@ -708,7 +707,7 @@ export class DetectEngine {
       const payload = pkt.data.subarray(pkt.payloadOff, pkt.payloadOff + pkt.payloadLen);
       if (!this.inspector.run(sig.payload, payload)) return;
     }
-    if (!this.postconditions(sig, pkt, flow)) return;
+    if (!this.flowbitsHold(sig, flow)) return;
     this.matched(sig, pkt, flow, tx, dir, swapped);
   }
 
@@ -725,8 +724,9 @@ export class DetectEngine {
     return b !== undefined && this.inspector.run(list, b);
   }
 
-  private packetDir(p: Packet, flow: number): Direction {
-    return this.flows.packetToServer(p, flow) ? TO_SERVER : TO_CLIENT;
+  private lastPacketDir(): Direction {
+    // The transaction progressed while the flow stage handled `p`: its direction is the last one.
+    return this.flows.lastToServer ? TO_SERVER : TO_CLIENT;
   }
 
   /**

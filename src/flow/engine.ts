@@ -564,11 +564,6 @@ export class FlowEngine implements AppSink, StreamSink {
     return this.table.initiatorIsA(idx) ? ports & 0xffff : ports >>> 16;
   }
 
-  /** Did packet `p` (the one just processed) travel client -> server? */
-  packetToServer(_p: Packet, _idx: number): boolean {
-    return this.lastToServer;
-  }
-
   /** EVE app_proto name of a flow ('' when unknown). */
   appName(idx: number): string {
     const id = this.table.appProto(idx);
