@@ -51,7 +51,7 @@ export interface DetectConfig {
 }
 
 export const DEFAULT_DETECT_CONFIG: DetectConfig = {
-  streamTail: 512,
+  streamTail: 256,
   recursionLimit: 3000,
   maxThresholdTrackers: 100_000,
 };
