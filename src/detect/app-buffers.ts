@@ -3,7 +3,7 @@
 // candidate rule needs it; every buffer is a view the parser already holds (or builds once).
 
 import type { DnsTx } from '../app/dns.js';
-import type { HttpTx } from '../app/http.js';
+import type { HttpHeader, HttpTx } from '../app/http.js';
 import type { SshTx } from '../app/ssh.js';
 import type { TlsTx } from '../app/tls.js';
 import {
@@ -50,6 +50,15 @@ const INFO: Partial<Record<BufferName, BufferInfo>> = {
   'http.stat_msg': { proto: 'http', dirs: DIR_TC, stage: REQ_HDR },
   'http.response_line': { proto: 'http', dirs: DIR_TC, stage: REQ_HDR },
   'http.response_body': { proto: 'http', dirs: DIR_TC, stage: BODY },
+  'http.protocol': { proto: 'http', dirs: DIR_TS | DIR_TC, stage: REQ_HDR },
+  'http.referer': { proto: 'http', dirs: DIR_TS, stage: REQ_HDR },
+  'http.accept': { proto: 'http', dirs: DIR_TS, stage: REQ_HDR },
+  'http.accept_lang': { proto: 'http', dirs: DIR_TS, stage: REQ_HDR },
+  'http.accept_enc': { proto: 'http', dirs: DIR_TS, stage: REQ_HDR },
+  'http.connection': { proto: 'http', dirs: DIR_TS | DIR_TC, stage: REQ_HDR },
+  'http.content_len': { proto: 'http', dirs: DIR_TS | DIR_TC, stage: REQ_HDR },
+  'http.server': { proto: 'http', dirs: DIR_TC, stage: REQ_HDR },
+  'http.location': { proto: 'http', dirs: DIR_TC, stage: REQ_HDR },
   'file.data': { proto: 'http', dirs: DIR_TS | DIR_TC, stage: BODY },
   'dns.query': { proto: 'dns', dirs: DIR_TS, stage: REQ_HDR },
   'tls.sni': { proto: 'tls', dirs: DIR_TS, stage: REQ_HDR },
@@ -60,6 +69,9 @@ const INFO: Partial<Record<BufferName, BufferInfo>> = {
   'tls.cert_issuer': { proto: 'tls', dirs: DIR_TC, stage: BODY },
   'tls.cert_serial': { proto: 'tls', dirs: DIR_TC, stage: BODY },
   'tls.certs': { proto: 'tls', dirs: DIR_TC, stage: BODY },
+  'tls.cert_fingerprint': { proto: 'tls', dirs: DIR_TC, stage: BODY },
+  'ja3s.hash': { proto: 'tls', dirs: DIR_TC, stage: REQ_HDR },
+  'ja3s.string': { proto: 'tls', dirs: DIR_TC, stage: REQ_HDR },
   'ssh.proto': { proto: 'ssh', dirs: DIR_TS | DIR_TC, stage: REQ_HDR },
   'ssh.software': { proto: 'ssh', dirs: DIR_TS | DIR_TC, stage: REQ_HDR },
 };
@@ -70,18 +82,28 @@ export function bufferInfo(name: BufferName): BufferInfo | undefined {
 
 /** Buffers that hold several values per transaction (each is inspected; any may match). */
 export function isMultiBuffer(name: BufferName): boolean {
-  return name === 'dns.query';
+  return name === 'dns.query' || name === 'tls.certs';
 }
 
 /** Number of instances of a multi-buffer in a transaction. */
 export function multiBufferCount(tx: AppTx, name: BufferName): number {
   if (name === 'dns.query') return (tx as DnsTx).request?.queries.length ?? 0;
+  if (name === 'tls.certs') return (tx as TlsTx).serverCert?.chain.length ?? 0;
   return 0;
 }
 
 /** Instance `i` of a multi-buffer. */
 export function multiBuffer(tx: AppTx, name: BufferName, i: number): Buffer | undefined {
   if (name === 'dns.query') return (tx as DnsTx).request?.queries[i]?.name;
+  if (name === 'tls.certs') return (tx as TlsTx).serverCert?.chain[i];
+  return undefined;
+}
+
+/** The value of the first header `lower` (lower-case name) of a list, or undefined. */
+function header(list: readonly HttpHeader[], lower: string): Buffer | undefined {
+  for (const h of list) {
+    if (h.name.length === lower.length && h.name.toString('latin1').toLowerCase() === lower) return h.value;
+  }
   return undefined;
 }
 
@@ -122,6 +144,24 @@ function http(tx: HttpTx, name: BufferName, dir: Direction): Buffer | undefined 
       return tx.responseBody;
     case 'file.data':
       return ts ? tx.requestBody : tx.responseBody;
+    case 'http.protocol':
+      return ts ? tx.protocol : tx.responseProtocol;
+    case 'http.referer':
+      return tx.referer;
+    case 'http.accept':
+      return header(tx.requestHeaderList, 'accept');
+    case 'http.accept_lang':
+      return header(tx.requestHeaderList, 'accept-language');
+    case 'http.accept_enc':
+      return header(tx.requestHeaderList, 'accept-encoding');
+    case 'http.connection':
+      return header(ts ? tx.requestHeaderList : tx.responseHeaderList, 'connection');
+    case 'http.content_len':
+      return header(ts ? tx.requestHeaderList : tx.responseHeaderList, 'content-length');
+    case 'http.server':
+      return tx.server;
+    case 'http.location':
+      return tx.location;
     default:
       return undefined;
   }
@@ -143,6 +183,12 @@ function tls(tx: TlsTx, name: BufferName): Buffer | undefined {
       return tx.certIssuer;
     case 'tls.cert_serial':
       return tx.certSerial;
+    case 'tls.cert_fingerprint':
+      return tx.certFingerprint;
+    case 'ja3s.hash':
+      return tx.ja3sHash;
+    case 'ja3s.string':
+      return tx.ja3sString;
     default:
       return undefined;
   }

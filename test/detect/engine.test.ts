@@ -166,6 +166,26 @@ describe('app-layer rules', () => {
     expect(sids(a)).toEqual([1]);
   });
 
+  it('reads the header buffers beyond the issue list (referer, accept, server, location, protocol)', () => {
+    const c = new TcpConversation(client, server)
+      .handshake()
+      .send(true, 'GET / HTTP/1.1\r\nHost: web\r\nReferer: http://evil.example/\r\nAccept: text/x-probe\r\n\r\n')
+      .send(false, 'HTTP/1.1 302 Found\r\nServer: nginx-odd\r\nLocation: http://drop.example/x\r\nContent-Length: 0\r\n\r\n')
+      .close();
+    const a = alerts(
+      c.records,
+      [
+        'alert http any any -> any any (http.referer; content:"evil.example"; sid:1;)',
+        'alert http any any -> any any (http.accept; content:"text/x-probe"; bsize:12; sid:2;)',
+        'alert http any any -> any any (http.server; content:"nginx-odd"; sid:3;)',
+        'alert http any any -> any any (http.location; content:"drop.example"; sid:4;)',
+        'alert http any any -> any any (flow:to_server; http.protocol; content:"HTTP/1.1"; sid:5;)',
+        'alert http any any -> any any (http.referer; content:"good.example"; sid:6;)',
+      ].join('\n'),
+    );
+    expect(sids(a)).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('records the action of drop rules (vsids is passive)', () => {
     const c = new TcpConversation(client, server)
       .handshake()

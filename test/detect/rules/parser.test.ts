@@ -133,8 +133,8 @@ describe('option splitting and escaping', () => {
   it('an unsupported keyword is an error naming it', () => {
     expect(err('alert ip any any -> any any (msg:"x"; flowint:a,+,1; sid:1;)')).toBe('unsupported keyword "flowint"');
     expect(err('alert ip any any -> any any (xbits:set,a,track ip_src; sid:1;)')).toBe('unsupported keyword "xbits"');
-    expect(err('alert http any any -> any any (http.referer; content:"x"; sid:1;)')).toBe(
-      'unsupported keyword "http.referer"',
+    expect(err('alert http any any -> any any (http.header_names; content:"x"; sid:1;)')).toBe(
+      'unsupported keyword "http.header_names"',
     );
     expect(err('alert tcp any any -> any any (tag:session,10,packets; sid:1;)')).toMatch(/^tag: not supported/);
   });

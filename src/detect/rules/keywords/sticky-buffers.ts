@@ -31,11 +31,20 @@ const ROWS: readonly StickyRow[] = [
   { names: ['http.content_type', 'http_content_type'], buffer: 'http.content_type', app: 'http' },
   { names: ['http.request_line', 'http_request_line'], buffer: 'http.request_line', app: 'http' },
   { names: ['http.request_body', 'http.client_body'], buffer: 'http.request_body', app: 'http' },
+  { names: ['http.protocol', 'http_protocol'], buffer: 'http.protocol', app: 'http' },
+  { names: ['http.referer', 'http_referer'], buffer: 'http.referer', app: 'http' },
+  { names: ['http.accept', 'http_accept'], buffer: 'http.accept', app: 'http' },
+  { names: ['http.accept_lang', 'http_accept_lang'], buffer: 'http.accept_lang', app: 'http' },
+  { names: ['http.accept_enc', 'http_accept_enc'], buffer: 'http.accept_enc', app: 'http' },
+  { names: ['http.connection', 'http_connection'], buffer: 'http.connection', app: 'http' },
+  { names: ['http.content_len', 'http_content_len'], buffer: 'http.content_len', app: 'http' },
   // HTTP response.
   { names: ['http.stat_code'], buffer: 'http.stat_code', app: 'http' },
   { names: ['http.stat_msg'], buffer: 'http.stat_msg', app: 'http' },
   { names: ['http.response_body', 'http.server_body'], buffer: 'http.response_body', app: 'http' },
   { names: ['http.response_line', 'http_response_line'], buffer: 'http.response_line', app: 'http' },
+  { names: ['http.server'], buffer: 'http.server', app: 'http' },
+  { names: ['http.location'], buffer: 'http.location', app: 'http' },
   // DNS.
   { names: ['dns.query', 'dns_query'], buffer: 'dns.query', app: 'dns' },
   // TLS.
@@ -47,6 +56,9 @@ const ROWS: readonly StickyRow[] = [
   { names: ['ja3.hash', 'ja3_hash'], buffer: 'ja3.hash', app: 'tls' },
   { names: ['ja3.string', 'ja3_string'], buffer: 'ja3.string', app: 'tls' },
   { names: ['ja4.hash'], buffer: 'ja4.hash', app: 'tls' },
+  { names: ['ja3s.hash'], buffer: 'ja3s.hash', app: 'tls' },
+  { names: ['ja3s.string'], buffer: 'ja3s.string', app: 'tls' },
+  { names: ['tls.cert_fingerprint', 'tls_cert_fingerprint'], buffer: 'tls.cert_fingerprint', app: 'tls' },
   // SSH.
   { names: ['ssh.proto', 'ssh_proto'], buffer: 'ssh.proto', app: 'ssh' },
   { names: ['ssh.software', 'ssh_software'], buffer: 'ssh.software', app: 'ssh' },
