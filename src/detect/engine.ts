@@ -265,10 +265,6 @@ export class DetectEngine {
   private readonly txDone = new WeakMap<AppTx, number>();
   /** The packet being processed (stream chunks arrive while the flow stage handles it). */
   private packet: Packet | null = null;
-  /** Whether any rule inspects TCP payload (the flow stage must then reassemble every flow). */
-  readonly wantsStreams: boolean;
-  /** Whether any rule reads HTTP bodies. */
-  readonly wantsBodies: boolean;
 
   constructor(
     rules: readonly Rule[],
@@ -313,7 +309,6 @@ export class DetectEngine {
     for (let g = 0; g < PROTO_CLASSES * 2; g++) this.pktGroups.push({ header: new RuleSet(), payload: new RuleSet() });
     this.streamGroups.push(new PortSets(), new PortSets());
     let notPrefiltered = 0;
-    let bodies = false;
     for (const sig of compiled) {
       if (sig.kind === 'tx') {
         for (const d of [TO_SERVER, TO_CLIENT] as const) {
@@ -326,7 +321,6 @@ export class DetectEngine {
           }
           g.add(sig);
         }
-        if (sig.appLists.some((l) => /body|file\.data/.test(l.buffer))) bodies = true;
         if (sig.payload !== null && (sig.protoMask & (1 << PC_TCP)) !== 0) {
           // Its payload part is matched on the stream as it passes (see payloadSeen).
           for (let d = 0; d < 2; d++) {
@@ -361,8 +355,6 @@ export class DetectEngine {
     for (const g of this.txGroups) g?.build();
     const maxStreamPattern = Math.max(this.streamGroups[0]!.maxPattern, this.streamGroups[1]!.maxPattern);
     this.boundary = Buffer.allocUnsafe(Math.max(2, 2 * maxStreamPattern));
-    this.wantsStreams = !this.streamGroups[0]!.empty || !this.streamGroups[1]!.empty;
-    this.wantsBodies = bodies;
     this.counters = {
       alerts: 0,
       rulesLoaded: n,
@@ -458,7 +450,10 @@ export class DetectEngine {
           this.notePayload(flow, dir, sig.num);
           continue;
         }
-        if (this.flowbitsHold(sig, flow)) this.matched(sig, p, flow, null, dir, this.swappedFor(sig, p));
+        if (!this.flowbitsHold(sig, flow)) continue;
+        this.matched(sig, p, flow, null, dir, this.swappedFor(sig, p));
+        // A pass rule ends the packet's inspection: the rules after it do not run (Suricata).
+        if (sig.rule.action === 'pass') break;
       }
       this.clearSeen(n);
       this.inspector.invalidate();
@@ -678,37 +673,38 @@ export class DetectEngine {
     for (let i = 0; i < n; i++) {
       const sig = this.sigs[this.cand[i]!]!;
       if ((stages & sig.txStage[dir]!) === 0) continue;
-      this.inspectTxSig(sig, flow, tx, dir, p);
+      if (this.inspectTxSig(sig, flow, tx, dir, p) && sig.rule.action === 'pass') break;
     }
     this.clearSeen(n);
   }
 
-  private inspectTxSig(sig: Sig, flow: number, tx: AppTx, dir: Direction, p: Packet | null): void {
+  private inspectTxSig(sig: Sig, flow: number, tx: AppTx, dir: Direction, p: Packet | null): boolean {
     // The packet that completed the buffers travels in `dir`; else only flow-level checks apply.
     const pkt = p !== null && this.lastPacketDir() === dir ? p : null;
     let swapped: boolean;
     if (pkt !== null) {
-      if (!this.headerMatches(sig, pkt)) return;
+      if (!this.headerMatches(sig, pkt)) return false;
       swapped = this.swappedFor(sig, pkt);
       const tests = sig.rule.packetTests;
-      for (let i = 0; i < tests.length; i++) if (!packetTestPasses(tests[i]!, pkt)) return;
+      for (let i = 0; i < tests.length; i++) if (!packetTestPasses(tests[i]!, pkt)) return false;
     } else {
-      if (sig.rule.packetTests.length > 0) return;
+      if (sig.rule.packetTests.length > 0) return false;
       const order = this.flowHeaderOrder(sig, flow, dir);
-      if (order < 0) return;
+      if (order < 0) return false;
       swapped = order === 1;
     }
-    if (!this.flowMatches(sig, flow, dir)) return;
+    if (!this.flowMatches(sig, flow, dir)) return false;
     for (const { buffer, list } of sig.appLists) {
-      if (!this.inspectBuffer(list, tx, buffer, dir)) return;
+      if (!this.inspectBuffer(list, tx, buffer, dir)) return false;
     }
     if (sig.payload !== null && !this.payloadSeen.get(flow * 2 + dir)?.has(sig.num)) {
-      if (pkt === null || pkt.payloadLen === 0) return;
+      if (pkt === null || pkt.payloadLen === 0) return false;
       const payload = pkt.data.subarray(pkt.payloadOff, pkt.payloadOff + pkt.payloadLen);
-      if (!this.inspector.run(sig.payload, payload)) return;
+      if (!this.inspector.run(sig.payload, payload)) return false;
     }
-    if (!this.flowbitsHold(sig, flow)) return;
+    if (!this.flowbitsHold(sig, flow)) return false;
     this.matched(sig, pkt, flow, tx, dir, swapped);
+    return true;
   }
 
   private inspectBuffer(list: CompiledList, tx: AppTx, buffer: BufferName, dir: Direction): boolean {

@@ -90,6 +90,24 @@ describe('payload rules', () => {
   });
 });
 
+describe('actions', () => {
+  it('a pass rule silences the rules after it for that packet', () => {
+    const records: PcapRecord[] = [
+      { sec: 1000, frac: 0, data: udpFrame(client, { ip: server.ip, port: 53 }, Buffer.from('probe trusted')) },
+      { sec: 1001, frac: 0, data: udpFrame(client, { ip: server.ip, port: 53 }, Buffer.from('probe other')) },
+    ];
+    const a = alerts(
+      records,
+      [
+        'pass udp any any -> any 53 (content:"trusted"; sid:1;)',
+        'alert udp any any -> any 53 (content:"probe"; sid:2;)',
+      ].join('\n'),
+    );
+    expect(sids(a)).toEqual([2]);
+    expect(a[0]!.pcap_cnt).toBe(2);
+  });
+});
+
 describe('flow state', () => {
   it('sets and tests flowbits across packets of a flow; noalert rules stay silent', () => {
     const c = new TcpConversation(client, server).handshake().send(true, 'LOGIN admin').send(false, 'OK welcome').close();
