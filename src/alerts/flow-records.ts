@@ -53,13 +53,11 @@ export function flowTuple(engine: FlowEngine, idx: number): FlowTuple {
   const v6 = ipVersion === 6;
   const a = addrBytes(engine, idx, 0, v6);
   const b = addrBytes(engine, idx, 4, v6);
-  const portA = t.keyWord(idx, 8) >>> 16;
-  const portB = t.keyWord(idx, 8) & 0xffff;
   const aFirst = t.initiatorIsA(idx);
   const src = aFirst ? a : b;
   const dst = aFirst ? b : a;
-  let srcPort = aFirst ? portA : portB;
-  let destPort = aFirst ? portB : portA;
+  let srcPort = engine.clientPort(idx);
+  let destPort = engine.serverPort(idx);
   let cidSrcPort = srcPort;
   let cidDstPort = destPort;
   const icmp = proto === 1 || proto === 58;

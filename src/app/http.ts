@@ -1023,7 +1023,8 @@ function ownRoom(n: number, slots: number): number {
   return (slabUsed >> 2) - slots;
 }
 
-function findHeader(list: readonly HttpHeader[], name: string): Buffer | undefined {
+/** The value of the first header named `name` (ASCII case-insensitive), or undefined. */
+export function findHeader(list: readonly HttpHeader[], name: string): Buffer | undefined {
   const n = name.length;
   outer: for (const h of list) {
     if (h.name.length !== n) continue;

@@ -3,7 +3,7 @@
 // candidate rule needs it; every buffer is a view the parser already holds (or builds once).
 
 import type { DnsTx } from '../app/dns.js';
-import type { HttpHeader, HttpTx } from '../app/http.js';
+import { findHeader, type HttpTx } from '../app/http.js';
 import type { SshTx } from '../app/ssh.js';
 import type { TlsTx } from '../app/tls.js';
 import {
@@ -99,14 +99,6 @@ export function multiBuffer(tx: AppTx, name: BufferName, i: number): Buffer | un
   return undefined;
 }
 
-/** The value of the first header `lower` (lower-case name) of a list, or undefined. */
-function header(list: readonly HttpHeader[], lower: string): Buffer | undefined {
-  for (const h of list) {
-    if (h.name.length === lower.length && h.name.toString('latin1').toLowerCase() === lower) return h.value;
-  }
-  return undefined;
-}
-
 function http(tx: HttpTx, name: BufferName, dir: Direction): Buffer | undefined {
   const ts = dir === TO_SERVER;
   switch (name) {
@@ -149,15 +141,15 @@ function http(tx: HttpTx, name: BufferName, dir: Direction): Buffer | undefined 
     case 'http.referer':
       return tx.referer;
     case 'http.accept':
-      return header(tx.requestHeaderList, 'accept');
+      return findHeader(tx.requestHeaderList, 'accept');
     case 'http.accept_lang':
-      return header(tx.requestHeaderList, 'accept-language');
+      return findHeader(tx.requestHeaderList, 'accept-language');
     case 'http.accept_enc':
-      return header(tx.requestHeaderList, 'accept-encoding');
+      return findHeader(tx.requestHeaderList, 'accept-encoding');
     case 'http.connection':
-      return header(ts ? tx.requestHeaderList : tx.responseHeaderList, 'connection');
+      return findHeader(ts ? tx.requestHeaderList : tx.responseHeaderList, 'connection');
     case 'http.content_len':
-      return header(ts ? tx.requestHeaderList : tx.responseHeaderList, 'content-length');
+      return findHeader(ts ? tx.requestHeaderList : tx.responseHeaderList, 'content-length');
     case 'http.server':
       return tx.server;
     case 'http.location':

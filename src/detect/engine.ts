@@ -187,11 +187,11 @@ class PortSets {
       set.build();
       if (set.maxPattern > this.maxPattern) this.maxPattern = set.maxPattern;
     }
+    this.empty = this.sets.every((x) => x.empty);
   }
 
-  get empty(): boolean {
-    return this.sets.every((x) => x.empty);
-  }
+  /** No rule in any set (set by build()). */
+  empty = true;
 }
 
 /** Per flow direction: the tail of the stream already inspected. */
@@ -204,6 +204,7 @@ class StreamTail {
 }
 
 const STAGES = [TX_REQUEST_HEADERS, TX_REQUEST_DONE, TX_RESPONSE_HEADERS, TX_RESPONSE_DONE] as const;
+const DIRECTIONS = [TO_SERVER, TO_CLIENT] as const;
 
 /** Statistics of the engine (EVE stats `detect`, replay summary). */
 export interface DetectCounters {
@@ -311,7 +312,7 @@ export class DetectEngine {
     let notPrefiltered = 0;
     for (const sig of compiled) {
       if (sig.kind === 'tx') {
-        for (const d of [TO_SERVER, TO_CLIENT] as const) {
+        for (const d of DIRECTIONS) {
           if ((sig.txDirs & (d === TO_SERVER ? DIR_TS : DIR_TC)) === 0) continue;
           const key = sig.appId * 2 + d;
           let g = this.txGroups[key];
@@ -437,10 +438,7 @@ export class DetectEngine {
           if (chunk === null) continue;
           ok = this.inspector.run(list, chunk);
           if (!ok && tailLen > 0) {
-            if (window === null) {
-              window = this.windowOf(tail!, chunk);
-              this.inspector.invalidate();
-            }
+            window ??= this.windowOf(tail!, chunk);
             ok = this.inspector.run(list, window) && this.inspector.lastEnd > tailLen;
           }
         } else ok = payload !== null && this.inspector.run(list, payload);
@@ -645,7 +643,7 @@ export class DetectEngine {
     for (const s of STAGES) if (s <= top && (done & s) === 0) newly |= s;
     if (newly === 0) return;
     this.txDone.set(tx, done | newly);
-    for (const d of [TO_SERVER, TO_CLIENT] as const) {
+    for (const d of DIRECTIONS) {
       const g = this.txGroups[appId * 2 + d];
       if (g === undefined) continue;
       this.runTxGroup(g, flow, tx, d, newly, p);

@@ -3,7 +3,7 @@
 // transaction), its prefilter (fast) pattern, and its match lists in executable form.
 
 import { APP_DHCP, APP_DNS, APP_HTTP, APP_SSH, APP_TLS, APP_UNKNOWN } from '../app/registry.js';
-import { TX_REQUEST_HEADERS } from '../app/types.js';
+import { TX_REQUEST_HEADERS, TX_RESPONSE_HEADERS } from '../app/types.js';
 import { bufferInfo, DIR_TC, DIR_TS } from './app-buffers.js';
 import { type CompiledList, compileList } from './inspect/payload.js';
 import type { RegexRunner } from './inspect/regex.js';
@@ -180,7 +180,7 @@ export function compileSig(rule: Rule, ctx: CompileContext): Sig {
   const isTx = appListsRaw.length > 0 || (appProto !== null && headerOnly);
 
   let txDirs = 0;
-  const txStage: [number, number] = [TX_REQUEST_HEADERS, TX_REQUEST_HEADERS << 2];
+  const txStage: [number, number] = [TX_REQUEST_HEADERS, TX_RESPONSE_HEADERS];
   if (isTx) {
     let both = DIR_TS | DIR_TC;
     let any = 0;

@@ -382,14 +382,8 @@ export class FlowEngine implements AppSink, StreamSink {
     if (ext === undefined || ext.seq !== this.table.seq(idx)) {
       const t = this.table;
       ext = new FlowExt(idx, t.seq(idx));
-      const ports = t.keyWord(idx, 8);
-      const portA = ports >>> 16;
-      const portB = ports & 0xffff;
-      const aIsClient = t.initiatorIsA(idx);
-      const serverPort = aIsClient ? portB : portA;
-      const clientPort = aIsClient ? portA : portB;
       const parsers = t.ipProto(idx) === 6 ? this.apps.tcp : this.apps.udp;
-      ext.guess = parsers.forPorts(serverPort, clientPort);
+      ext.guess = parsers.forPorts(this.serverPort(idx), this.clientPort(idx));
       this.ext[idx] = ext;
       t.addExtBytes(idx, 256);
     }
@@ -548,13 +542,12 @@ export class FlowEngine implements AppSink, StreamSink {
       a.push(t.keyWord(idx, i));
       b.push(t.keyWord(idx, 4 + i));
     }
-    const ports = t.keyWord(idx, 8);
     const aIsClient = t.initiatorIsA(idx);
     return {
       client: aIsClient ? a : b,
       server: aIsClient ? b : a,
-      clientPort: aIsClient ? ports >>> 16 : ports & 0xffff,
-      serverPort: aIsClient ? ports & 0xffff : ports >>> 16,
+      clientPort: this.clientPort(idx),
+      serverPort: this.serverPort(idx),
     };
   }
 
@@ -562,6 +555,12 @@ export class FlowEngine implements AppSink, StreamSink {
   serverPort(idx: number): number {
     const ports = this.table.keyWord(idx, 8);
     return this.table.initiatorIsA(idx) ? ports & 0xffff : ports >>> 16;
+  }
+
+  /** The flow's client (initiator) port; 0 for protocols without ports. */
+  clientPort(idx: number): number {
+    const ports = this.table.keyWord(idx, 8);
+    return this.table.initiatorIsA(idx) ? ports >>> 16 : ports & 0xffff;
   }
 
   /** EVE app_proto name of a flow ('' when unknown). */

@@ -73,21 +73,6 @@ class Runner implements RegexRunner {
 }
 
 /**
- * The translator writes PCRE's anchors with look-around, which RE2 lacks; RE2 has them natively:
- * `$` (end, or before a final newline) -> `\n?\z` (the newline, if any, joins the match: the
- * match end moves by at most that byte); `\z` -> `\z`; multi-line `^` -> `(?m:^)`.
- */
-function forRe2(source: string): string {
-  return source
-    .split('(?=\\n?(?![\\s\\S]))')
-    .join('(?:\\n?\\z)')
-    .split('(?![\\s\\S])')
-    .join('\\z')
-    .split('(?<![^\\n])')
-    .join('(?m:^)');
-}
-
-/**
  * Compile a parsed pcre. Tries RE2 first; `preferJs` (tests) skips it. Throws only if neither
  * engine accepts the pattern (the rule parser has already compiled it with V8, so in practice
  * never).
@@ -97,7 +82,7 @@ export function compileRegex(m: PcreMatch, preferJs = false): RegexRunner {
   const Re2 = preferJs ? null : loadRe2();
   if (Re2 !== null && m.jsExact) {
     try {
-      return new Runner('re2', new Re2(forRe2(m.jsSource), flags.replace(/[uvd]/g, '')));
+      return new Runner('re2', new Re2(m.re2Source, flags.replace(/[uvd]/g, '')));
     } catch {
       // RE2 refuses this syntax: fall back below.
     }

@@ -178,6 +178,8 @@ export interface PcreMatch {
   readonly jsSource: string;
   readonly jsFlags: string;
   readonly jsExact: boolean;
+  /** The same pattern for RE2 (anchors spelled natively; RE2 refuses what it cannot run). */
+  readonly re2Source: string;
 }
 
 export type ByteEndian = 'big' | 'little' | 'dce';

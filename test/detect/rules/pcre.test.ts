@@ -1,6 +1,7 @@
 // The PCRE -> JavaScript translation: each rewritten construct behaves as PCRE does on bytes
 // (latin1 strings here).
 
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { type PcreOptions, pcreToJs } from '../../../src/detect/rules/keywords/pcre-js.js';
 
@@ -149,5 +150,27 @@ describe('pcreToJs', () => {
       '[a',
     ];
     for (const p of [...refused, '\\x{100}', '[[:^alpha:]]']) expect(() => pcreToJs(p, NONE), p).toThrow();
+  });
+});
+
+describe('pcreToJs, RE2 dialect', () => {
+  // RE2 has no look-around: anchors are written natively and must mean what PCRE's mean.
+  const RE2 = createRequire(import.meta.url)('re2') as new (s: string, f: string) => RegExp;
+  const re2 = (src: string, opts: Partial<PcreOptions> = {}): RegExp => {
+    const r = pcreToJs(src, { ...NONE, ...opts }, 're2');
+    return new RE2(r.source, r.flags);
+  };
+
+  it('spells ^ $ \\A \\z \\Z without look-around, with PCRE meanings', () => {
+    expect(re2('^GET$').test('GET')).toBe(true);
+    expect(re2('^GET$').test('GET\n')).toBe(true); // $ before a final newline
+    expect(re2('^GET$').test('GET\nx')).toBe(false);
+    expect(re2('^b$', { multiline: true }).test('a\nb\nc')).toBe(true);
+    expect(re2('^b$').test('a\nb\nc')).toBe(false);
+    expect(re2('\\Aab\\z').test('ab')).toBe(true);
+    expect(re2('\\Aab\\z').test('ab\n')).toBe(false);
+    expect(re2('ab\\Z').test('ab\n')).toBe(true);
+    expect(re2('x$', { dollarEndOnly: true }).test('x\n')).toBe(false);
+    for (const p of ['^a$', '\\Aa\\Z', '^a$']) expect(pcreToJs(p, NONE, 're2').source).not.toMatch(/\(\?<?[=!]/);
   });
 });

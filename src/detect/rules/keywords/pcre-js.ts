@@ -55,8 +55,39 @@ const POSIX: Record<string, string> = {
   ascii: '\\x00-\\x7f',
 };
 
-const END_OF_SUBJECT = '(?![\\s\\S])';
-const END_OR_FINAL_NEWLINE = '(?=\\n?(?![\\s\\S]))';
+/** The regex dialect written: V8's, or RE2's (linear time, no look-around, native anchors). */
+export type RegexDialect = 'js' | 're2';
+
+/** How PCRE's anchors are spelled in each dialect. */
+interface Anchors {
+  /** ^ under m: after a \n or at the start. */
+  readonly lineStart: string;
+  /** $ under m: before a \n or at the end. */
+  readonly lineEnd: string;
+  /** \A */
+  readonly subjectStart: string;
+  /** \z, and $ under E. */
+  readonly subjectEnd: string;
+  /** $ and \Z: the end, or before a final \n. RE2 has no look-ahead: there the newline joins the match. */
+  readonly endOrFinalNewline: string;
+}
+
+const ANCHORS: Record<RegexDialect, Anchors> = {
+  js: {
+    lineStart: '(?<![^\\n])',
+    lineEnd: '(?![^\\n])',
+    subjectStart: '(?<![\\s\\S])',
+    subjectEnd: '(?![\\s\\S])',
+    endOrFinalNewline: '(?=\\n?(?![\\s\\S]))',
+  },
+  re2: {
+    lineStart: '(?m:^)',
+    lineEnd: '(?m:$)',
+    subjectStart: '\\A',
+    subjectEnd: '\\z',
+    endOrFinalNewline: '(?:\\n?\\z)',
+  },
+};
 
 class Unsupported extends Error {}
 
@@ -80,7 +111,7 @@ const RE_NAMED_REF = /\(\?P=([A-Za-z_]\w*)\)/y;
 const RE_INLINE = /\(\?([imsxUJn]*)(?:-([imsxUJn]*))?(\)|:)/y;
 
 /** Translate; throws Error with a short reason when the pattern cannot be expressed. */
-export function pcreToJs(pattern: string, options: PcreOptions): JsRegex {
+export function pcreToJs(pattern: string, options: PcreOptions, dialect: RegexDialect = 'js'): JsRegex {
   // Options set at the very start, `(?i)abc`, apply to the whole pattern: fold them in.
   const opts = { ...options };
   for (;;) {
@@ -97,10 +128,11 @@ export function pcreToJs(pattern: string, options: PcreOptions): JsRegex {
   }
   // First pass with the JS `i` flag standing for a uniform caseless setting; if inline options
   // change caseless somewhere, translate again spelling out case for every letter.
-  const first = new Translator(pattern, opts, opts.caseless ? 'flag' : 'none');
+  const anchors = ANCHORS[dialect];
+  const first = new Translator(pattern, opts, opts.caseless ? 'flag' : 'none', anchors);
   const r = first.run();
   if (!first.mixedCase) return { source: r, flags: opts.caseless ? 'i' : '', exact: first.exact };
-  const second = new Translator(pattern, opts, 'expand');
+  const second = new Translator(pattern, opts, 'expand', anchors);
   const r2 = second.run();
   return { source: r2, flags: '', exact: second.exact };
 }
@@ -137,6 +169,7 @@ class Translator {
     private readonly src: string,
     private readonly opts: PcreOptions,
     private readonly caseMode: 'none' | 'flag' | 'expand',
+    private readonly anchors: Anchors,
   ) {
     this.modes = [{ i: opts.caseless, s: opts.dotall, m: opts.multiline, x: opts.extended, U: opts.ungreedy }];
   }
@@ -203,11 +236,12 @@ class Translator {
         return;
       case '^':
         this.pos++;
-        this.out += this.mode.m ? '(?<![^\\n])' : '^';
+        this.out += this.mode.m ? this.anchors.lineStart : '^';
         return;
       case '$':
         this.pos++;
-        this.out += this.mode.m ? '(?![^\\n])' : this.opts.dollarEndOnly ? END_OF_SUBJECT : END_OR_FINAL_NEWLINE;
+        if (this.mode.m) this.out += this.anchors.lineEnd;
+        else this.out += this.opts.dollarEndOnly ? this.anchors.subjectEnd : this.anchors.endOrFinalNewline;
         return;
       case '|':
         this.pos++;
@@ -293,13 +327,13 @@ class Translator {
     this.pos++;
     switch (c) {
       case 'A':
-        this.out += '(?<![\\s\\S])';
+        this.out += this.anchors.subjectStart;
         return;
       case 'z':
-        this.out += END_OF_SUBJECT;
+        this.out += this.anchors.subjectEnd;
         return;
       case 'Z':
-        this.out += END_OR_FINAL_NEWLINE;
+        this.out += this.anchors.endOrFinalNewline;
         return;
       case 's':
         this.out += '[\\t\\n\\v\\f\\r ]';

@@ -146,6 +146,8 @@ export const pcre: KeywordDef = {
       jsSource: js.source,
       jsFlags: js.flags,
       jsExact: js.exact,
+      // The same translation in RE2's dialect (its own anchors instead of look-around).
+      re2Source: pcreToJs(source, opt, 're2').source,
     };
     b.append(buffer, entry);
   },
