@@ -29,6 +29,7 @@
 // too short for the fixed BOOTP header, which Suricata drops without an event.
 
 import { formatIpv4, formatMac } from '../core/addr.js';
+import { u16be, u32be } from '../core/bytes.js';
 import {
   type AppParser,
   type AppParserState,
@@ -373,7 +374,7 @@ function option(tx: DhcpTx, msg: Buffer, code: number, v: number, len: number, t
     case DHCP_OPT_RENEWAL_TIME:
     case DHCP_OPT_REBINDING_TIME: {
       if (len !== 4) return false;
-      const t = msg.readUInt32BE(v);
+      const t = u32be(msg, v);
       if (code === DHCP_OPT_LEASE_TIME) {
         if (tx.leaseTime < 0) tx.leaseTime = t;
       } else if (code === DHCP_OPT_RENEWAL_TIME) {
@@ -420,8 +421,8 @@ function parseMessage(buf: Buffer, off: number, end: number, id: number, out: { 
   tx.htype = msg[1]!;
   tx.hlen = msg[2]!;
   tx.hops = msg[3]!;
-  tx.xid = msg.readUInt32BE(4);
-  tx.secs = msg.readUInt16BE(8);
+  tx.xid = u32be(msg, 4);
+  tx.secs = u16be(msg, 8);
   tx.broadcast = (msg[10]! & 0x80) !== 0;
   const n = msg.length;
   if (n < DHCP_OPTIONS_OFFSET) {
@@ -429,7 +430,7 @@ function parseMessage(buf: Buffer, off: number, end: number, id: number, out: { 
     if (n > BOOTP_HEADER_LEN) out.ev |= EV_TRUNCATED;
     return tx;
   }
-  if (msg.readUInt32BE(BOOTP_HEADER_LEN) !== DHCP_MAGIC_COOKIE) return tx; // plain BOOTP vendor area
+  if (u32be(msg, BOOTP_HEADER_LEN) !== DHCP_MAGIC_COOKIE) return tx; // plain BOOTP vendor area
   tx.hasCookie = true;
   out.ev |= parseOptions(tx, msg, DHCP_OPTIONS_OFFSET, n, true);
   // RFC 2131 §4.1: with option 52, read `file` and then `sname` as further options.
@@ -484,7 +485,7 @@ function probe(buf: Buffer, off: number, end: number): ProbeResult {
   const op = buf[off]!;
   if (op !== BOOTP_REQUEST && op !== BOOTP_REPLY) return PROBE_NO;
   if (buf[off + 1] !== 1 || buf[off + 2] !== 6) return PROBE_NO;
-  return buf.readUInt32BE(off + BOOTP_HEADER_LEN) === DHCP_MAGIC_COOKIE ? PROBE_YES : PROBE_NO;
+  return u32be(buf, off + BOOTP_HEADER_LEN) === DHCP_MAGIC_COOKIE ? PROBE_YES : PROBE_NO;
 }
 
 export const dhcpParser: AppParser = {

@@ -31,6 +31,7 @@
 // Event names are Suricata 8's (rules/dns-events.rules).
 
 import { formatIpv4, formatIpv6 } from '../core/addr.js';
+import { u32be } from '../core/bytes.js';
 import {
   type AppLimits,
   type AppParser,
@@ -1030,7 +1031,7 @@ class MessageParser {
       let r: DnsRecord | null = null;
       if (out !== null) {
         const cls = (buf[np + 2]! << 8) | buf[np + 3]!;
-        const ttl = buf.readUInt32BE(np + 4);
+        const ttl = u32be(buf, np + 4);
         r = new DnsRecord(type, cls, ttl, rdlen);
         r._nOff = nOff;
         r._nLen = nLen;
@@ -1110,11 +1111,11 @@ class MessageParser {
             rname: EMPTY,
             mnameTruncated: mTrunc,
             rnameTruncated: this.nTrunc,
-            serial: buf.readUInt32BE(p2),
-            refresh: buf.readUInt32BE(p2 + 4),
-            retry: buf.readUInt32BE(p2 + 8),
-            expire: buf.readUInt32BE(p2 + 12),
-            minimum: buf.readUInt32BE(p2 + 16),
+            serial: u32be(buf, p2),
+            refresh: u32be(buf, p2 + 4),
+            retry: u32be(buf, p2 + 8),
+            expire: u32be(buf, p2 + 12),
+            minimum: u32be(buf, p2 + 16),
           };
           r._parts = [mOff, mLen, this.nOff, this.nLen];
         }

@@ -22,6 +22,7 @@
 // events (rules/ssh-events.rules and rust/src/ssh/ssh.rs).
 
 import { createHash } from 'node:crypto';
+import { u32be } from '../core/bytes.js';
 import {
   type AppParser,
   type AppParserState,
@@ -125,7 +126,7 @@ export class SshSide {
     const lists: Buffer[] = [];
     let p = 16;
     for (let i = 0; i < 10; i++) {
-      const len = k.readUInt32BE(p);
+      const len = u32be(k, p);
       p += 4;
       lists.push(k.subarray(p, p + len));
       p += len;
@@ -439,7 +440,7 @@ class SshState implements AppParserState {
       return off;
     }
     if (d.hdrLen === 0 && end - off >= 6) {
-      d.pktLen = buf.readUInt32BE(off);
+      d.pktLen = u32be(buf, off);
       d.padLen = buf[off + 4]!;
       d.msg = buf[off + 5]!;
       off += 6;
@@ -500,11 +501,11 @@ class SshState implements AppParserState {
     if (side === undefined) return;
     let p = 16;
     for (let i = 0; i < 10; i++) {
-      if (p + 4 > k.length || k.readUInt32BE(p) > k.length - p - 4) {
+      if (p + 4 > k.length || u32be(k, p) > k.length - p - 4) {
         this.sink.anomaly(this.flow, 'ssh', EVENT_INVALID_RECORD);
         return;
       }
-      p += 4 + k.readUInt32BE(p);
+      p += 4 + u32be(k, p);
     }
     side._kex = k;
     side._client = dir === TO_SERVER;

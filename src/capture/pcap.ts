@@ -32,6 +32,7 @@
 import { ChunkReader, type ChunkSource } from './chunk.js';
 import { describeLinkType, isSupportedLinkType, type LinkTypePredicate, supportedLinkTypesHint } from './linktypes.js';
 import { CaptureError } from './source.js';
+import { u16be, u16le, u32be, u32le } from '../core/bytes.js';
 
 export const PCAP_MAGIC_USEC = 0xa1b2c3d4;
 export const PCAP_MAGIC_NSEC = 0xa1b23c4d;
@@ -82,21 +83,21 @@ export class PcapReader extends ChunkReader {
       throw new CaptureError(`${this.label}: pcap file header cut short (${this.end} of ${FILE_HEADER_LEN} bytes)`);
     }
     const d = this.data;
-    const order = pcapMagicOrder(d.readUInt32LE(0));
+    const order = pcapMagicOrder(u32le(d, 0));
     if (order === undefined) throw new CaptureError(`${this.label}: not a pcap file`);
     const le = order === 'le';
     this.littleEndian = le;
-    this.nanosecond = (le ? d.readUInt32LE(0) : d.readUInt32BE(0)) === PCAP_MAGIC_NSEC;
+    this.nanosecond = (le ? u32le(d, 0) : u32be(d, 0)) === PCAP_MAGIC_NSEC;
     this.nsPerUnit = this.nanosecond ? 1 : 1000;
     this.unitsPerSec = this.nanosecond ? 1e9 : 1e6;
-    this.versionMajor = le ? d.readUInt16LE(4) : d.readUInt16BE(4);
-    this.versionMinor = le ? d.readUInt16LE(6) : d.readUInt16BE(6);
+    this.versionMajor = le ? u16le(d, 4) : u16be(d, 4);
+    this.versionMinor = le ? u16le(d, 6) : u16be(d, 6);
     // libpcap reads only major version 2 (2.4, and the rare 2.2/2.3).
     if (this.versionMajor !== 2) {
       throw new CaptureError(`${this.label}: unsupported pcap version ${this.versionMajor}.${this.versionMinor}`);
     }
-    this.snaplen = le ? d.readUInt32LE(16) : d.readUInt32BE(16);
-    const linkField = le ? d.readUInt32LE(20) : d.readUInt32BE(20);
+    this.snaplen = le ? u32le(d, 16) : u32be(d, 16);
+    const linkField = le ? u32le(d, 20) : u32be(d, 20);
     // draft-ietf-opsawg-pcap: LinkType is the low 16 bits; bit 26 (f) says the top 4 bits
     // give the FCS length in 16-bit words; bits 16-25 are reserved.
     this.linkType = linkField & 0xffff;
@@ -122,15 +123,15 @@ export class PcapReader extends ChunkReader {
     let cap: number;
     let orig: number;
     if (this.littleEndian) {
-      sec = d.readUInt32LE(p);
-      frac = d.readUInt32LE(p + 4);
-      cap = d.readUInt32LE(p + 8);
-      orig = d.readUInt32LE(p + 12);
+      sec = u32le(d, p);
+      frac = u32le(d, p + 4);
+      cap = u32le(d, p + 8);
+      orig = u32le(d, p + 12);
     } else {
-      sec = d.readUInt32BE(p);
-      frac = d.readUInt32BE(p + 4);
-      cap = d.readUInt32BE(p + 8);
-      orig = d.readUInt32BE(p + 12);
+      sec = u32be(d, p);
+      frac = u32be(d, p + 4);
+      cap = u32be(d, p + 8);
+      orig = u32be(d, p + 12);
     }
     if (cap > MAX_CAPLEN) this.corrupt(p, `caplen ${cap} exceeds the maximum of ${MAX_CAPLEN}`);
     let body = p + RECORD_HEADER_LEN;

@@ -32,6 +32,7 @@ import { ChunkReader, type ChunkSource } from './chunk.js';
 import { describeLinkType, isSupportedLinkType, type LinkTypePredicate, supportedLinkTypesHint } from './linktypes.js';
 import { MAX_CAPLEN, type ReaderOptions } from './pcap.js';
 import { CaptureError } from './source.js';
+import { u16be, u16le, u32be, u32le } from '../core/bytes.js';
 
 export const PCAPNG_SHB = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -99,7 +100,7 @@ export class PcapngReader extends ChunkReader {
     super(src);
     this.supported = options.linkTypeSupported ?? isSupportedLinkType;
     if (!this.fill(MIN_BLOCK)) throw new CaptureError(`${this.label}: pcapng file cut short (${this.end} bytes)`);
-    if (this.data.readUInt32LE(0) !== PCAPNG_SHB) {
+    if (u32le(this.data, 0) !== PCAPNG_SHB) {
       throw new CaptureError(`${this.label}: not a pcapng file (no section header block)`);
     }
     this.readHeaderBlocks();
@@ -149,11 +150,11 @@ export class PcapngReader extends ChunkReader {
   }
 
   private u32(d: Buffer, i: number): number {
-    return this.le ? d.readUInt32LE(i) : d.readUInt32BE(i);
+    return this.le ? u32le(d, i) : u32be(d, i);
   }
 
   private u16(d: Buffer, i: number): number {
-    return this.le ? d.readUInt16LE(i) : d.readUInt16BE(i);
+    return this.le ? u16le(d, i) : u16be(d, i);
   }
 
   /**
@@ -166,7 +167,7 @@ export class PcapngReader extends ChunkReader {
     let p = this.pos;
     let d = this.data;
     this.blockNo++;
-    const type = this.le ? d.readUInt32LE(p) : d.readUInt32BE(p);
+    const type = this.le ? u32le(d, p) : u32be(d, p);
     this.blockType = type;
     if (type === PCAPNG_SHB) {
       if (this.end - p < 16) {
@@ -176,7 +177,7 @@ export class PcapngReader extends ChunkReader {
       }
       this.byteOrder(d, p);
     }
-    const blen = this.le ? d.readUInt32LE(p + 4) : d.readUInt32BE(p + 4);
+    const blen = this.le ? u32le(d, p + 4) : u32be(d, p + 4);
     if (blen < MIN_BLOCK || (blen & 3) !== 0 || blen > MAX_BLOCK_LEN) {
       this.corrupt(p, `block length ${blen} is ${blen > MAX_BLOCK_LEN ? 'too large' : 'invalid'}`);
     }
@@ -186,7 +187,7 @@ export class PcapngReader extends ChunkReader {
       p = 0;
       d = this.data;
     }
-    const trailer = this.le ? d.readUInt32LE(p + blen - 4) : d.readUInt32BE(p + blen - 4);
+    const trailer = this.le ? u32le(d, p + blen - 4) : u32be(d, p + blen - 4);
     if (trailer !== blen) this.corrupt(p, `trailing block length ${trailer} differs from the leading ${blen}`);
     if (type === PCAPNG_SHB) this.sectionHeader(d, p, blen);
     return blen;
@@ -199,7 +200,7 @@ export class PcapngReader extends ChunkReader {
   }
 
   private byteOrder(d: Buffer, p: number): void {
-    const bom = d.readUInt32LE(p + 8);
+    const bom = u32le(d, p + 8);
     if (bom === BYTE_ORDER_MAGIC) this.le = true;
     else if (bom === 0x4d3c2b1a) this.le = false;
     else this.corrupt(p, `bad byte-order magic 0x${bom.toString(16).padStart(8, '0')}`);

@@ -1,4 +1,5 @@
 // Address formatting, used only when a record is written (never on the packet path).
+import { u16be } from './bytes.js';
 
 const HEX = '0123456789abcdef';
 
@@ -19,7 +20,7 @@ export function formatIpv4(buf: Buffer, off: number): string {
 /** RFC 5952 text form: lower case, longest run of two or more zero groups compressed. */
 export function formatIpv6(buf: Buffer, off: number): string {
   const groups = new Array<number>(8);
-  for (let i = 0; i < 8; i++) groups[i] = buf.readUInt16BE(off + i * 2);
+  for (let i = 0; i < 8; i++) groups[i] = u16be(buf, off + i * 2);
   let bestStart = -1;
   let bestLen = 0;
   for (let i = 0; i < 8; ) {

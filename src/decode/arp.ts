@@ -15,6 +15,7 @@
 import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { invalid } from './events.js';
+import { u16be } from '../core/bytes.js';
 
 /** Fixed part: hardware type, protocol type, the two sizes and the opcode. */
 const ARP_FIXED_LEN = 8;
@@ -35,12 +36,12 @@ export function decodeArp(p: Packet, off: number, end: number): number {
   const d = p.data;
   if (end - off < ARP_FIXED_LEN) return invalid(p, PKT_TOO_SMALL, off);
   // Same order of checks as Suricata's decoder, so the same frame raises the same event.
-  if (d.readUInt16BE(off) !== HW_ETHERNET) return invalid(p, UNSUPPORTED_HARDWARE, off);
-  if (d.readUInt16BE(off + 2) !== PROTO_IPV4) return invalid(p, UNSUPPORTED_PROTOCOL, off + 2);
+  if (u16be(d, off) !== HW_ETHERNET) return invalid(p, UNSUPPORTED_HARDWARE, off);
+  if (u16be(d, off + 2) !== PROTO_IPV4) return invalid(p, UNSUPPORTED_PROTOCOL, off + 2);
   if (end - off < ARP_ETH_IPV4_LEN) return invalid(p, INVALID_PKT, off);
   if (d[off + 4] !== 6) return invalid(p, INVALID_HARDWARE_SIZE, off + 4);
   if (d[off + 5] !== 4) return invalid(p, INVALID_PROTOCOL_SIZE, off + 5);
-  const op = d.readUInt16BE(off + 6);
+  const op = u16be(d, off + 6);
   // 1 request, 2 reply, 3/4 RARP request/reply; anything else is not ARP as deployed.
   if (op < 1 || op > 4) return invalid(p, UNSUPPORTED_OPCODE, off + 6);
   p.arpOff = off;

@@ -20,6 +20,7 @@ import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { addAnomaly, invalid, next } from './events.js';
 import { ETHERTYPE_LAYER } from './registry.js';
+import { u16be } from '../core/bytes.js';
 
 const CHDLC_HDR_LEN = 4;
 /** Serial Line ARP: Cisco keepalives and address requests. */
@@ -32,7 +33,7 @@ const UNKNOWN_ETHERTYPE = anomalyCode('ethernet.unknown_ethertype');
 
 export function decodeChdlc(p: Packet, off: number, end: number): number {
   if (end - off < CHDLC_HDR_LEN) return invalid(p, PKT_TOO_SMALL, off);
-  const proto = p.data.readUInt16BE(off + 2);
+  const proto = u16be(p.data, off + 2);
   p.etherType = proto;
   const layer = ETHERTYPE_LAYER[proto]!;
   if (layer !== 0) return next(p, layer, off + CHDLC_HDR_LEN, end);

@@ -31,6 +31,7 @@ import { L_ETH, T_ERSPAN1, T_ERSPAN2, T_ERSPAN3 } from '../core/layers.js';
 import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { addAnomaly, invalid, next, pushTunnel } from './events.js';
+import { u16be } from '../core/bytes.js';
 
 const ERSPAN2_HDR_LEN = 8;
 const ERSPAN3_HDR_LEN = 12;
@@ -58,9 +59,9 @@ export function decodeErspan(p: Packet, off: number, end: number): number {
   }
   if (end - off < ERSPAN2_HDR_LEN) return invalid(p, HEADER_TOO_SMALL, off);
   const d = p.data;
-  const w0 = d.readUInt16BE(off);
+  const w0 = u16be(d, off);
   if (w0 >> 12 !== VER_TYPE2) return invalid(p, UNSUPPORTED_VERSION, off);
-  const session = d.readUInt16BE(off + 2) & 0x3ff;
+  const session = u16be(d, off + 2) & 0x3ff;
   p.erspanVersion = 1;
   p.erspanVlan = w0 & 0xfff;
   p.erspanSession = session;
@@ -74,10 +75,10 @@ export function decodeErspan(p: Packet, off: number, end: number): number {
 export function decodeErspan3(p: Packet, off: number, end: number): number {
   if (end - off < ERSPAN3_HDR_LEN) return invalid(p, HEADER_TOO_SMALL, off);
   const d = p.data;
-  const w0 = d.readUInt16BE(off);
+  const w0 = u16be(d, off);
   if (w0 >> 12 !== VER_TYPE3) return invalid(p, UNSUPPORTED_VERSION, off);
-  const session = d.readUInt16BE(off + 2) & 0x3ff;
-  const w5 = d.readUInt16BE(off + 10);
+  const session = u16be(d, off + 2) & 0x3ff;
+  const w5 = u16be(d, off + 10);
   // O: an 8-byte platform specific sub-header follows the fixed part.
   const hdrLen = w5 & 1 ? ERSPAN3_HDR_LEN + ERSPAN3_SUBHDR_LEN : ERSPAN3_HDR_LEN;
   if (hdrLen > end - off) return invalid(p, HEADER_TOO_SMALL, off + ERSPAN3_HDR_LEN);

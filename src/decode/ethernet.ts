@@ -16,6 +16,7 @@ import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { addAnomaly, invalid, next } from './events.js';
 import { ETHERTYPE_LAYER } from './registry.js';
+import { u16be } from '../core/bytes.js';
 
 const ETH_HDR_LEN = 14;
 const PKT_TOO_SMALL = anomalyCode('ethernet.pkt_too_small');
@@ -26,7 +27,7 @@ export function decodeEthernet(p: Packet, off: number, end: number): number {
   if (p.ethOff < 0) p.ethOff = off;
   p.innerEthOff = off;
   p.vlanRun = 0;
-  const type = p.data.readUInt16BE(off + 12);
+  const type = u16be(p.data, off + 12);
   p.etherType = type;
   return dispatchEthertype(p, type, off + ETH_HDR_LEN, end, off + 12);
 }

@@ -25,6 +25,7 @@ import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { invalid, next, pushTunnel } from './events.js';
 import { ETHERTYPE_LAYER } from './registry.js';
+import { u16be } from '../core/bytes.js';
 
 const GENEVE_HDR_LEN = 8;
 const OPT_HDR_LEN = 4;
@@ -46,7 +47,7 @@ export function decodeGeneve(p: Packet, off: number, end: number): number {
   if (hdrLen > end - off) return invalid(p, OPT_LEN_INVALID, off);
   if (!optionsTile(p, off + GENEVE_HDR_LEN, off + hdrLen)) return invalid(p, OPT_LEN_INVALID, off);
 
-  const proto = d.readUInt16BE(off + 2);
+  const proto = u16be(d, off + 2);
   // Ethernet (0x6558) is not an EtherType of its own; everything else is (IPv4, IPv6, ...).
   const layer = proto === PROTO_ETH_BRIDGING ? L_ETH : ETHERTYPE_LAYER[proto]!;
   if (layer === 0) return invalid(p, UNKNOWN_PAYLOAD_TYPE, off + 2);

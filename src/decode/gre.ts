@@ -28,6 +28,7 @@ import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { addAnomaly, invalid, next, pushTunnel } from './events.js';
 import { GRE_PROTO_LAYER } from './registry.js';
+import { u16be, u32be } from '../core/bytes.js';
 
 const GRE_HDR_LEN = 4;
 const SRE_HDR_LEN = 4;
@@ -74,7 +75,7 @@ export function decodeGre(p: Packet, off: number, end: number): number {
   // The innermost GRE header describes the packet: clear what an outer one left.
   p.greKey = -1;
   p.greSeq = -1;
-  p.greProto = d.readUInt16BE(off + 2);
+  p.greProto = u16be(d, off + 2);
   const version = d[off + 1]! & 7;
   if (version > 1) return invalid(p, WRONG_VERSION, off + 1);
   const payload = version === 0 ? greV0(p, off, end) : greV1(p, off, end);
@@ -96,8 +97,8 @@ function greV0(p: Packet, off: number, end: number): number {
   const seqOff = off + len;
   if (f0 & F_SEQ) len += 4;
   if (len > end - off) return invalidHdr(p, V0_HDR_TOO_BIG, off);
-  if (f0 & F_KEY) p.greKey = d.readUInt32BE(keyOff);
-  if (f0 & F_SEQ) p.greSeq = d.readUInt32BE(seqOff);
+  if (f0 & F_KEY) p.greKey = u32be(d, keyOff);
+  if (f0 & F_SEQ) p.greSeq = u32be(d, seqOff);
   if (f0 & F_ROUTING) return skipSourceRoutes(p, off + len, end);
   return off + len;
 }
@@ -108,7 +109,7 @@ function skipSourceRoutes(p: Packet, i: number, end: number): number {
   // Each entry is at least 4 bytes, so the walk ends within (end - i) / 4 steps.
   for (;;) {
     if (end - i < SRE_HDR_LEN) return invalidHdr(p, V0_MALFORMED_SRE, i);
-    const family = d.readUInt16BE(i);
+    const family = u16be(d, i);
     const sreLen = d[i + 3]!;
     i += SRE_HDR_LEN;
     if (family === 0 && sreLen === 0) return i;
@@ -135,8 +136,8 @@ function greV1(p: Packet, off: number, end: number): number {
   if (f1 & F_ACK) len += 4;
   if (len > end - off) return invalidHdr(p, V1_HDR_TOO_BIG, off);
   // The call id is what identifies the PPTP session; the payload length is per packet.
-  p.greKey = d.readUInt16BE(off + 6);
-  if (f0 & F_SEQ) p.greSeq = d.readUInt32BE(seqOff);
+  p.greKey = u16be(d, off + 6);
+  if (f0 & F_SEQ) p.greSeq = u32be(d, seqOff);
   return off + len;
 }
 
@@ -150,7 +151,7 @@ function dispatch(p: Packet, off: number, payload: number, end: number): number 
   if (payload >= end) return 0;
   let proto = p.greProto;
   if (proto === PROTO_CISCO_METADATA && end - payload >= CMD_SHIM_LEN) {
-    proto = p.data.readUInt16BE(payload);
+    proto = u16be(p.data, payload);
     payload += CMD_SHIM_LEN;
   }
   const layer = GRE_PROTO_LAYER[proto]!;

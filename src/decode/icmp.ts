@@ -19,6 +19,7 @@
 import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { addAnomaly, invalid } from './events.js';
+import { u16be } from '../core/bytes.js';
 
 const ICMP_HDR_LEN = 8;
 const IPV4_MIN_HDR = 20;
@@ -56,8 +57,8 @@ export function decodeIcmp(p: Packet, off: number, end: number): number {
     case 16: // information reply
     case 17: // address mask request (RFC 950)
     case 18: // address mask reply
-      p.icmpId = d.readUInt16BE(off + 4);
-      p.icmpSeq = d.readUInt16BE(off + 6);
+      p.icmpId = u16be(d, off + 4);
+      p.icmpSeq = u16be(d, off + 6);
       if (code !== 0) addAnomaly(p, UNKNOWN_CODE, off + 1);
       return 0;
     case 3: // destination unreachable: codes 0-15 (RFC 792, 1122, 1812)

@@ -18,6 +18,7 @@
 import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { addAnomaly, invalid } from './events.js';
+import { u16be } from '../core/bytes.js';
 
 const ICMPV6_HDR_LEN = 8;
 const IPV6_HDR_LEN = 40;
@@ -76,8 +77,8 @@ export function decodeIcmpv6(p: Packet, off: number, end: number): number {
     }
     if (type <= 4) return quotedIpv6(p, off + ICMPV6_HDR_LEN, end);
     if (type === 128 || type === 129) {
-      p.icmpId = d.readUInt16BE(off + 4);
-      p.icmpSeq = d.readUInt16BE(off + 6);
+      p.icmpId = u16be(d, off + 4);
+      p.icmpSeq = u16be(d, off + 6);
     } else if (type === 130 || type === 131 || type === 132 || type === 143) {
       // MLD is link-local: RFC 2710 section 3 / RFC 3810 section 5 send it with hop limit 1.
       if (p.ipVersion === 6 && p.ttl >= 0 && p.ttl !== 1) addAnomaly(p, MLD_INVALID_HL, off);

@@ -26,6 +26,7 @@ import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { addAnomaly, invalid, next, pushTunnel } from './events.js';
 import { IPPROTO_LAYER } from './registry.js';
+import { u16be } from '../core/bytes.js';
 
 // Bits of p.ipOpts: which options the header carried.
 export const IPOPT_EOL = 1 << 0;
@@ -87,7 +88,7 @@ export function decodeIpv4(p: Packet, off: number, end: number): number {
   // Bytes this datagram could have had on the wire: when our bytes run to the end of a
   // frame the capture cut short, the missing tail existed and is not the sender's fault.
   const wire = avail + wireMissing(p, end);
-  let totLen = d.readUInt16BE(off + 2);
+  let totLen = u16be(d, off + 2);
   // Linux TSO/GSO and BIG TCP hand super-packets to the capture with Total Length 0:
   // the length is then the frame's (Wireshark decodes them the same way).
   if (totLen === 0) totLen = wire;
@@ -104,8 +105,8 @@ export function decodeIpv4(p: Packet, off: number, end: number): number {
   p.srcAddrOff = off + 12;
   p.dstAddrOff = off + 16;
   p.tos = d[off + 1]!;
-  p.ipId = d.readUInt16BE(off + 4);
-  const frag = d.readUInt16BE(off + 6);
+  p.ipId = u16be(d, off + 4);
+  const frag = u16be(d, off + 6);
   p.fragDontFrag = (frag & 0x4000) !== 0;
   p.fragMore = (frag & 0x2000) !== 0;
   p.fragOffset = (frag & 0x1fff) << 3;

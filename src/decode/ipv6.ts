@@ -28,6 +28,7 @@ import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { addAnomaly, invalid, next, pushTunnel } from './events.js';
 import { IPPROTO_LAYER } from './registry.js';
+import { u16be, u32be } from '../core/bytes.js';
 
 // Bits of p.ip6Exts: which extension headers the packet carried.
 export const IP6EXT_HOPOPTS = 1 << 0;
@@ -95,7 +96,7 @@ export function decodeIpv6(p: Packet, off: number, end: number): number {
 
   // As for IPv4: bytes cut by the snaplen existed on the wire and are not an error.
   const wire = avail + wireMissing(p, end);
-  const plen = d.readUInt16BE(off + 4);
+  const plen = u16be(d, off + 4);
   // Payload Length 0 is a jumbogram (RFC 2675) or a GSO/BIG TCP super-packet: the
   // datagram is the rest of the frame (Wireshark does the same).
   const totLen = plen === 0 ? wire : IPV6_HDR_LEN + plen;
@@ -110,7 +111,7 @@ export function decodeIpv6(p: Packet, off: number, end: number): number {
   p.l3End = dgEnd;
   p.srcAddrOff = off + 8;
   p.dstAddrOff = off + 24;
-  const w = d.readUInt32BE(off);
+  const w = u32be(d, off);
   p.tos = (w >>> 20) & 0xff;
   p.ipv6FlowLabel = w & 0xfffff;
   p.ttl = d[off + 7]!;
@@ -174,7 +175,7 @@ function walkExtensions(p: Packet, pos: number, dgEnd: number, declEnd: number):
         // RFC 5095 deprecated type 0: it turns hosts into traffic amplifiers.
         if (d[pos + 2] === 0) addAnomaly(p, RH_TYPE_0, pos + 2);
       } else if (nh === NH_AH) {
-        if (d.readUInt16BE(pos + 2) !== 0) addAnomaly(p, AH_RES_NOT_NULL, pos + 2);
+        if (u16be(d, pos + 2) !== 0) addAnomaly(p, AH_RES_NOT_NULL, pos + 2);
       } else {
         walkOptions(p, pos + 2, pos + hlen, nh === NH_HOPOPTS);
       }
@@ -220,10 +221,10 @@ function fragmentHeader(p: Packet, pos: number, declEnd: number): boolean {
   const d = p.data;
   // The octet after Next Header is reserved (it is the length field in other headers).
   if (d[pos + 1] !== 0) addAnomaly(p, FH_NON_ZERO_RESERVED, pos + 1);
-  const w = d.readUInt16BE(pos + 2);
+  const w = u16be(d, pos + 2);
   const offset = w & 0xfff8;
   const more = (w & 1) !== 0;
-  p.frag6Id = d.readUInt32BE(pos + 4);
+  p.frag6Id = u32be(d, pos + 4);
   if (offset === 0 && !more) {
     // RFC 6946 atomic fragment: a fragment header on a whole datagram.
     addAnomaly(p, USELESS_FH, pos);

@@ -23,6 +23,7 @@ import { L_ETH, L_IPV4, L_IPV6, L_PW_ETH } from '../core/layers.js';
 import { MAX_MPLS_LABELS, type Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { addAnomaly, invalid, next } from './events.js';
+import { u32be } from '../core/bytes.js';
 
 const MPLS_ENTRY_LEN = 4;
 const PW_CW_LEN = 4;
@@ -50,7 +51,7 @@ export function decodeMpls(p: Packet, off: number, end: number): number {
     // The label array is fixed; a deeper stack than it holds is crafted (or a loop).
     const n = p.mplsCount;
     if (n >= MAX_MPLS_LABELS) return invalid(p, TOO_MANY_LABELS, pos);
-    const shim = d.readUInt32BE(pos);
+    const shim = u32be(d, pos);
     label = shim >>> 12;
     p.mplsLabels[n] = label;
     p.mplsCount = n + 1;

@@ -17,6 +17,7 @@ import { L_IPV4, L_IPV6 } from '../core/layers.js';
 import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { invalid, next } from './events.js';
+import { u32be } from '../core/bytes.js';
 
 const NULL_HDR_LEN = 4;
 const LINKTYPE_LOOP = 108;
@@ -36,7 +37,7 @@ export function decodeNull(p: Packet, off: number, end: number): number {
   const d = p.data;
   let family: number;
   if (p.linkType === LINKTYPE_LOOP || (d[off] === 0 && d[off + 1] === 0)) {
-    family = d.readUInt32BE(off);
+    family = u32be(d, off);
   } else {
     family = (d[off]! | (d[off + 1]! << 8) | (d[off + 2]! << 16) | (d[off + 3]! << 24)) >>> 0;
   }

@@ -19,6 +19,7 @@ import { L_IPV4, L_IPV6, L_MPLS } from '../core/layers.js';
 import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { addAnomaly, invalid, next } from './events.js';
+import { u16be } from '../core/bytes.js';
 
 const PPP_IPV4 = 0x0021;
 const PPP_IPV6 = 0x0057;
@@ -45,7 +46,7 @@ export function decodePpp(p: Packet, off: number, end: number): number {
     pos += 1;
   } else {
     if (end - pos < 2) return invalid(p, PKT_TOO_SMALL, pos);
-    proto = d.readUInt16BE(pos);
+    proto = u16be(d, pos);
     // A 2-byte field starts with an even octet; its low octet must be odd.
     if ((proto & 1) === 0) return invalid(p, WRONG_TYPE, pos);
     pos += 2;

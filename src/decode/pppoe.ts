@@ -22,6 +22,7 @@ import { L_PPP } from '../core/layers.js';
 import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { addAnomaly, invalid, next } from './events.js';
+import { u16be } from '../core/bytes.js';
 
 const PPPOE_HDR_LEN = 6;
 const PPP_PROTO_LEN = 2;
@@ -38,8 +39,8 @@ export function decodePppoeSession(p: Packet, off: number, end: number): number 
   if (end - off < PPPOE_HDR_LEN + PPP_PROTO_LEN) return invalid(p, PKT_TOO_SMALL, off);
   if (d[off] !== VER_TYPE) return invalid(p, UNSUPPORTED_VERSION, off);
   if (d[off + 1] !== 0) return invalid(p, WRONG_CODE, off + 1);
-  p.pppoeSession = d.readUInt16BE(off + 2);
-  const len = d.readUInt16BE(off + 4);
+  p.pppoeSession = u16be(d, off + 2);
+  const len = u16be(d, off + 4);
   // The PPP protocol field is part of the payload, so a shorter payload has no protocol.
   if (len < PPP_PROTO_LEN) return invalid(p, PKT_TOO_SMALL, off + 4);
   const payload = off + PPPOE_HDR_LEN;
@@ -54,8 +55,8 @@ export function decodePppoeDiscovery(p: Packet, off: number, end: number): numbe
   if (end - off < PPPOE_HDR_LEN) return invalid(p, PKT_TOO_SMALL, off);
   if (d[off] !== VER_TYPE) return invalid(p, UNSUPPORTED_VERSION, off);
   if (!isDiscoveryCode(d[off + 1]!)) return invalid(p, WRONG_CODE, off + 1);
-  p.pppoeSession = d.readUInt16BE(off + 2);
-  const len = d.readUInt16BE(off + 4);
+  p.pppoeSession = u16be(d, off + 2);
+  const len = u16be(d, off + 4);
   const payload = off + PPPOE_HDR_LEN;
   // Tags claimed beyond the frame (Suricata's check), unless the capture cut them.
   if (len > end - payload) {
@@ -78,8 +79,8 @@ function walkTags(p: Packet, pos: number, stop: number): void {
       addAnomaly(p, MALFORMED_TAGS, pos);
       return;
     }
-    const type = d.readUInt16BE(pos);
-    const tlen = d.readUInt16BE(pos + 2);
+    const type = u16be(d, pos);
+    const tlen = u16be(d, pos + 2);
     // End-Of-List (type 0) ends the tags; what follows is padding.
     if (type === 0) return;
     if (tlen > stop - pos - 4) {

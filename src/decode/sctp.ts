@@ -21,6 +21,7 @@
 import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { addAnomaly, invalid } from './events.js';
+import { u16be, u32be } from '../core/bytes.js';
 
 const SCTP_HDR_LEN = 12;
 const CHUNK_HDR_LEN = 4;
@@ -44,11 +45,11 @@ export function decodeSctp(p: Packet, off: number, end: number): number {
   const d = p.data;
   const avail = end - off;
   if (avail >= 4) {
-    p.srcPort = d.readUInt16BE(off);
-    p.dstPort = d.readUInt16BE(off + 2);
+    p.srcPort = u16be(d, off);
+    p.dstPort = u16be(d, off + 2);
   }
   if (avail < SCTP_HDR_LEN) return invalid(p, PKT_TOO_SMALL, off);
-  p.sctpVtag = d.readUInt32BE(off + 4);
+  p.sctpVtag = u32be(d, off + 4);
   p.l4Off = off;
   p.l4HdrLen = SCTP_HDR_LEN;
   p.payloadOff = off + SCTP_HDR_LEN;
@@ -67,7 +68,7 @@ function walkChunks(p: Packet, i: number, end: number): number {
     }
     if (end - i < CHUNK_HDR_LEN) return runOut(p, CHUNK_TOO_SMALL, i, end);
     const type = d[i]!;
-    const clen = d.readUInt16BE(i + 2);
+    const clen = u16be(d, i + 2);
     // The length counts the 4-byte chunk header: less would never advance.
     if (clen < CHUNK_HDR_LEN) return invalid(p, CHUNK_LEN_INVALID, i + 2);
     if (clen > end - i) return runOut(p, CHUNK_LEN_INVALID, i + 2, end);

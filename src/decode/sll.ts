@@ -21,13 +21,14 @@ import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { dispatchEthertype } from './ethernet.js';
 import { invalid } from './events.js';
+import { u16be } from '../core/bytes.js';
 
 const SLL_HDR_LEN = 16;
 const PKT_TOO_SMALL = anomalyCode('sll.pkt_too_small');
 
 export function decodeSll(p: Packet, off: number, end: number): number {
   if (end - off < SLL_HDR_LEN) return invalid(p, PKT_TOO_SMALL, off);
-  const type = p.data.readUInt16BE(off + 14);
+  const type = u16be(p.data, off + 14);
   p.etherType = type;
   return dispatchEthertype(p, type, off + SLL_HDR_LEN, end, off + 14);
 }

@@ -19,13 +19,14 @@ import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { dispatchEthertype } from './ethernet.js';
 import { invalid } from './events.js';
+import { u16be } from '../core/bytes.js';
 
 const SLL2_HDR_LEN = 20;
 const PKT_TOO_SMALL = anomalyCode('sll2.pkt_too_small');
 
 export function decodeSll2(p: Packet, off: number, end: number): number {
   if (end - off < SLL2_HDR_LEN) return invalid(p, PKT_TOO_SMALL, off);
-  const type = p.data.readUInt16BE(off);
+  const type = u16be(p.data, off);
   p.etherType = type;
   return dispatchEthertype(p, type, off + SLL2_HDR_LEN, end, off);
 }

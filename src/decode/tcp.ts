@@ -26,6 +26,7 @@
 import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { addAnomaly, invalid } from './events.js';
+import { u16be, u32be } from '../core/bytes.js';
 
 const TCP_HDR_LEN = 20;
 
@@ -58,17 +59,17 @@ export function decodeTcp(p: Packet, off: number, end: number): number {
   // A header cut by the snap length still shows its ports (tshark does the same), so
   // flows and the decode output keep them even when the rest is missing.
   if (avail >= 4) {
-    p.srcPort = d.readUInt16BE(off);
-    p.dstPort = d.readUInt16BE(off + 2);
+    p.srcPort = u16be(d, off);
+    p.dstPort = u16be(d, off + 2);
   }
   if (avail < TCP_HDR_LEN) return invalid(p, PKT_TOO_SMALL, off);
 
-  p.tcpSeq = d.readUInt32BE(off + 4);
-  p.tcpAck = d.readUInt32BE(off + 8);
+  p.tcpSeq = u32be(d, off + 4);
+  p.tcpAck = u32be(d, off + 8);
   // Low 8 bits only: CWR ECE URG ACK PSH RST SYN FIN. The NS bit (RFC 3540, historic)
   // sits in the data-offset byte and is left out, as Suricata's th_flags does.
   p.tcpFlags = d[off + 13]!;
-  p.tcpWin = d.readUInt16BE(off + 14);
+  p.tcpWin = u16be(d, off + 14);
 
   const hlen = (d[off + 12]! >> 4) << 2;
   if (hlen < TCP_HDR_LEN) return invalid(p, INVALID_OPTLEN, off + 12);
@@ -114,7 +115,7 @@ function decodeTcpOptions(p: Packet, i: number, oend: number): void {
         else if (seen & SEEN_MSS) addAnomaly(p, OPT_DUPLICATE, i);
         else {
           seen |= SEEN_MSS;
-          p.tcpMss = d.readUInt16BE(i + 2);
+          p.tcpMss = u16be(d, i + 2);
         }
         break;
       case OPT_WSCALE:
@@ -149,8 +150,8 @@ function decodeTcpOptions(p: Packet, i: number, oend: number): void {
         else {
           seen |= SEEN_TS;
           p.tcpHasTs = true;
-          p.tcpTsVal = d.readUInt32BE(i + 2);
-          p.tcpTsEcr = d.readUInt32BE(i + 6);
+          p.tcpTsVal = u32be(d, i + 2);
+          p.tcpTsEcr = u32be(d, i + 6);
         }
         break;
       default:

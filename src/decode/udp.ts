@@ -21,6 +21,7 @@ import type { Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { addAnomaly, invalid, next } from './events.js';
 import { UDP_PORT_LAYER } from './registry.js';
+import { u16be } from '../core/bytes.js';
 
 const UDP_HDR_LEN = 8;
 
@@ -34,12 +35,12 @@ export function decodeUdp(p: Packet, off: number, end: number): number {
   const avail = end - off;
   // Ports first: a header cut by the snap length still shows them (as tshark does).
   if (avail >= 4) {
-    p.srcPort = d.readUInt16BE(off);
-    p.dstPort = d.readUInt16BE(off + 2);
+    p.srcPort = u16be(d, off);
+    p.dstPort = u16be(d, off + 2);
   }
   if (avail < UDP_HDR_LEN) return invalid(p, HLEN_TOO_SMALL, off);
 
-  const ulen = d.readUInt16BE(off + 4);
+  const ulen = u16be(d, off + 4);
   p.udpLen = ulen;
   p.l4Off = off;
   p.l4HdrLen = UDP_HDR_LEN;

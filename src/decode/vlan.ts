@@ -14,6 +14,7 @@ import { MAX_VLANS, type Packet } from '../core/packet.js';
 import { anomalyCode } from './anomalies.js';
 import { dispatchEthertype } from './ethernet.js';
 import { invalid } from './events.js';
+import { u16be } from '../core/bytes.js';
 
 const VLAN_HDR_LEN = 4;
 const HEADER_TOO_SMALL = anomalyCode('vlan.header_too_small');
@@ -25,10 +26,10 @@ export function decodeVlan(p: Packet, off: number, end: number): number {
   const n = p.vlanCount;
   if (n >= MAX_VLANS) return invalid(p, TOO_MANY_LAYERS, off);
   // 802.1Q: the low 12 bits of the TCI are the VLAN id (PCP and DEI are not kept).
-  p.vlanIds[n] = p.data.readUInt16BE(off) & 0x0fff;
+  p.vlanIds[n] = u16be(p.data, off) & 0x0fff;
   p.vlanCount = n + 1;
   p.vlanRun++;
-  const type = p.data.readUInt16BE(off + 2);
+  const type = u16be(p.data, off + 2);
   p.etherType = type;
   return dispatchEthertype(p, type, off + VLAN_HDR_LEN, end, off + 2);
 }

@@ -40,6 +40,7 @@ import type { AppLayerProtocolTest, BufferName, PcreMatch, Rule } from './rules/
 import { addressGroupHasV4, addressGroupHasV6, portGroupHas } from './rules/vars.js';
 import { compileSig, type FastPattern, PC_TCP, PROTO_CLASSES, protoClassOf, type Sig } from './signature.js';
 import { ThresholdTable } from './threshold.js';
+import { u32be } from '../core/bytes.js';
 
 export interface DetectConfig {
   /** Bytes of each TCP direction kept to find contents split across segments. */
@@ -834,7 +835,7 @@ function appLayerProtocolMatches(t: AppLayerProtocolTest, app: number): boolean 
 
 function addrMatches(g: Rule['src'], p: Packet, off: number): boolean {
   if (g.any) return true;
-  if (p.ipVersion === 4) return addressGroupHasV4(g, p.data.readUInt32BE(off));
+  if (p.ipVersion === 4) return addressGroupHasV4(g, u32be(p.data, off));
   return addressGroupHasV6(g, p.data, off);
 }
 

@@ -41,6 +41,7 @@
 import type { Packet } from '../core/packet.js';
 import { anomalyCode } from '../decode/anomalies.js';
 import { addAnomaly } from '../decode/events.js';
+import { u16be } from '../core/bytes.js';
 
 export type DefragPolicy = 'bsd' | 'first' | 'last' | 'linux' | 'windows' | 'solaris';
 
@@ -280,7 +281,7 @@ export class Defragmenter {
     let headEnd: number;
     if (version === 4) {
       const hlen = p.l3HdrLen;
-      const totLen = d.readUInt16BE(l3 + 2);
+      const totLen = u16be(d, l3 + 2);
       // Total Length 0 (TSO) or a length the capture cut: the fragment's true bytes are unknown.
       if (totLen === 0 || l3 + totLen > l3End || hlen > totLen) {
         c.truncated++;
@@ -293,7 +294,7 @@ export class Defragmenter {
         c.truncated++;
         return null;
       }
-      const plen = d.readUInt16BE(l3 + 4);
+      const plen = u16be(d, l3 + 4);
       if (plen === 0 || l3 + IPV6_HDR_LEN + plen > l3End || !findFragHeader(d, l3, l3End)) {
         c.truncated++;
         return null;
@@ -529,7 +530,7 @@ export class Defragmenter {
     if (t.version === 4) {
       out.writeUInt16BE(hdrLen + total, ipOff + 2);
       // Offset 0 and MF clear; DF and the reserved bit stay as the first fragment had them.
-      out.writeUInt16BE(out.readUInt16BE(ipOff + 6) & 0xc000, ipOff + 6);
+      out.writeUInt16BE(u16be(out, ipOff + 6) & 0xc000, ipOff + 6);
       out.writeUInt16BE(0, ipOff + 10);
       out.writeUInt16BE(ipv4Checksum(out, ipOff, hdrLen), ipOff + 10);
     } else {

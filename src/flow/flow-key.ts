@@ -9,6 +9,7 @@
 //   [10]   VLAN id 0 | VLAN id 1 << 16 (0 when not used)   [11]   tunnel id + 1 (0 when none / not used)
 
 import type { Packet } from '../core/packet.js';
+import { u32be } from '../core/bytes.js';
 
 export const KEY_WORDS = 12;
 
@@ -74,20 +75,20 @@ export class FlowKeyBuilder {
     const a = rev ? t : s;
     const b = rev ? s : t;
     if (v6) {
-      k[0] = d.readUInt32BE(a);
-      k[1] = d.readUInt32BE(a + 4);
-      k[2] = d.readUInt32BE(a + 8);
-      k[3] = d.readUInt32BE(a + 12);
-      k[4] = d.readUInt32BE(b);
-      k[5] = d.readUInt32BE(b + 4);
-      k[6] = d.readUInt32BE(b + 8);
-      k[7] = d.readUInt32BE(b + 12);
+      k[0] = u32be(d, a);
+      k[1] = u32be(d, a + 4);
+      k[2] = u32be(d, a + 8);
+      k[3] = u32be(d, a + 12);
+      k[4] = u32be(d, b);
+      k[5] = u32be(d, b + 4);
+      k[6] = u32be(d, b + 8);
+      k[7] = u32be(d, b + 12);
     } else {
-      k[0] = d.readUInt32BE(a);
+      k[0] = u32be(d, a);
       k[1] = 0;
       k[2] = 0;
       k[3] = 0;
-      k[4] = d.readUInt32BE(b);
+      k[4] = u32be(d, b);
       k[5] = 0;
       k[6] = 0;
       k[7] = 0;

@@ -236,12 +236,12 @@ export function readAll(
  * (a vitest worker's own fd 0 cannot be replaced). Returns the path of open.js.
  */
 export function transpileReaders(dir: string): string {
-  const src = join(REPO, 'src/capture');
-  for (const name of ['chunk', 'linktypes', 'pcap', 'pcapng', 'open', 'source']) {
-    const out = ts.transpileModule(readFileSync(join(src, `${name}.ts`), 'utf8'), {
+  const names = ['capture/chunk', 'capture/linktypes', 'capture/pcap', 'capture/pcapng', 'capture/open', 'capture/source', 'core/bytes'];
+  for (const name of names) {
+    const out = ts.transpileModule(readFileSync(join(REPO, 'src', `${name}.ts`), 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
     });
-    const file = join(dir, 'capture', `${name}.js`);
+    const file = join(dir, `${name}.js`);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, out.outputText);
   }
