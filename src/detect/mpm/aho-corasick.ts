@@ -34,6 +34,9 @@
 // lies past the cut, so occurrences across a cut are found. It also skips a matching state for the rest of the
 // call once all of its ids are marked (an epoch-stamped Uint32Array, no clearing per call), so a pattern that
 // occurs on every line costs one extra load per hit.
+// When every pattern has 3 bytes or more and their leading bigrams are rare (binary shellcode, long URIs), scanMark
+// looks only at every (m - 1)-th bigram of the input in an 8 KiB bit table and walks the automaton from the root
+// where a pattern may start (buildGramFilter): most bytes of a stream are then never loaded into the automaton.
 
 /** Table layout of a built automaton; see the file comment. */
 export type MpmLayout = 'full32' | 'full16' | 'compact32' | 'compact16';
@@ -266,7 +269,10 @@ export class MpmBuilder {
       }
     }
 
+    const { gram, gramStep } = buildGramFilter(pats, layout);
     return new Mpm({
+      gram,
+      gramStep,
       layout,
       states,
       classes,
@@ -332,6 +338,8 @@ interface MpmData {
   ids: Int32Array;
   idLimit: number;
   idCount: number;
+  gram: Int32Array;
+  gramStep: number;
 }
 
 /**
@@ -369,6 +377,12 @@ export class Mpm {
   private readonly patVerify: Uint8Array;
   private readonly idStart: Int32Array;
   private readonly ids: Int32Array;
+  /**
+   * Sampled-bigram prefilter of scanMark (see buildGramFilter): every gramStep-th byte position is looked up;
+   * 0 when scanMark runs the automaton over every byte.
+   */
+  readonly gramStep: number;
+  private readonly gram: Int32Array;
   /** scanMark scratch: done[k] === epoch when every id of matching state k is marked (or k was verified out). */
   private readonly done: Uint32Array;
   private epoch = 0;
@@ -396,6 +410,8 @@ export class Mpm {
     this.idStart = d.idStart;
     this.ids = d.ids;
     this.done = new Uint32Array(d.states - d.matchBase);
+    this.gram = d.gram;
+    this.gramStep = d.gramStep;
     this.memoryBytes = [
       d.t32,
       d.t16,
@@ -409,6 +425,7 @@ export class Mpm {
       d.idStart,
       d.ids,
       this.done,
+      d.gram,
     ].reduce((sum, a) => sum + a.byteLength, 0);
   }
 
@@ -452,6 +469,11 @@ export class Mpm {
       ep = 1;
     }
     this.epoch = ep;
+    if (this.gramStep !== 0 && end - off >= GRAM_MIN) {
+      return this.layout === 'full16'
+        ? this.markGram16(buf, off, end, seen, hits, hitsStart)
+        : this.markGram32(buf, off, end, seen, hits, hitsStart);
+    }
     switch (this.layout) {
       case 'full32':
         return this.markFull32(buf, off, end, seen, hits, hitsStart);
@@ -795,6 +817,60 @@ export class Mpm {
     return n;
   }
 
+  // Sampled-bigram scans (full layouts with a gram filter): every gramStep-th position's bigram is looked up in
+  // the filter; a hit means some pattern may start in the gramStep positions ending there, and each of those
+  // starts is checked by walking the automaton from the root along trie edges only (a state whose depth is not
+  // the walked length was reached through a failure link: no pattern starts there).
+
+  private markGram16(buf: Uint8Array, off: number, end: number, seen: Uint8Array, hits: Hits, h: number): number {
+    const g = this.gram;
+    const step = this.gramStep;
+    const t = this.t16;
+    const depth = this.depth;
+    const mb = this.matchBase;
+    const last = end - 1;
+    let n = 0;
+    for (let j = off; j < last; j += step) {
+      const x = (buf[j] << 8) | buf[j + 1];
+      if ((g[x >>> 5] & (1 << (x & 31))) === 0) continue;
+      for (let s = j - step + 1 < off ? off : j - step + 1; s <= j; s++) {
+        let st = 0;
+        for (let pos = s; pos < end; pos++) {
+          st = t[(st << 8) | buf[pos]];
+          if (depth[st] !== pos - s + 1) break;
+          if (st >= mb && this.done[st - mb] !== this.epoch) n = this.mark(st - mb, buf, pos + 1, seen, hits, h, n);
+        }
+      }
+    }
+    return n;
+  }
+
+  private markGram32(buf: Uint8Array, off: number, end: number, seen: Uint8Array, hits: Hits, h: number): number {
+    const g = this.gram;
+    const step = this.gramStep;
+    const t = this.t32;
+    const depth = this.depth;
+    const mb = this.matchBaseEnc;
+    const last = end - 1;
+    let n = 0;
+    for (let j = off; j < last; j += step) {
+      const x = (buf[j] << 8) | buf[j + 1];
+      if ((g[x >>> 5] & (1 << (x & 31))) === 0) continue;
+      for (let s = j - step + 1 < off ? off : j - step + 1; s <= j; s++) {
+        let st = 0;
+        for (let pos = s; pos < end; pos++) {
+          st = t[st + buf[pos]];
+          if (depth[st >>> 8] !== pos - s + 1) break;
+          if (st >= mb) {
+            const k = (st - mb) >>> 8;
+            if (this.done[k] !== this.epoch) n = this.mark(k, buf, pos + 1, seen, hits, h, n);
+          }
+        }
+      }
+    }
+    return n;
+  }
+
   /** Report the outputs of matching state k (0-based among matching states) ending at `at`. */
   private emit(k: number, buf: Uint8Array, at: number, onMatch: MpmMatchFn): number {
     const outPat = this.outPat;
@@ -860,4 +936,44 @@ function checkRange(buf: Uint8Array, off: number, end: number): void {
   if (!(off >= 0 && off <= end && end <= buf.length)) {
     throw new RangeError(`mpm: scan range [${off}, ${end}) outside buffer of ${buf.length}`);
   }
+}
+
+/** scanMark uses the gram filter on buffers at least this long (shorter ones: one plain run). */
+const GRAM_MIN = 16;
+/** The filter is kept when at most this share of all 65536 bigrams are set. */
+const GRAM_MAX_DENSITY = 0.2;
+
+/**
+ * The sampled-bigram prefilter of a full-layout automaton whose shortest pattern has m >= 3 bytes. Every
+ * occurrence of a pattern covers m - 1 consecutive bigram positions, so looking at every (m - 1)-th position
+ * meets exactly one bigram among the first m - 1 of each occurrence. The filter holds those bigrams of every
+ * pattern (both cases of letters: the automaton folds case, exact patterns are verified by mark), so a scan looks
+ * at 1/(m - 1) of the bytes and walks the automaton only where a pattern may start. Not kept when patterns are
+ * short or their bigrams common (then most positions would be walked anyway).
+ */
+function buildGramFilter(pats: readonly Uint8Array[], layout: MpmLayout): { gram: Int32Array; gramStep: number } {
+  const none = { gram: new Int32Array(0), gramStep: 0 };
+  if (pats.length === 0 || (layout !== 'full16' && layout !== 'full32')) return none;
+  let m = Infinity;
+  for (const p of pats) if (p.length < m) m = p.length;
+  if (m < 3) return none;
+  const gram = new Int32Array(2048);
+  let set = 0;
+  const add = (x: number): void => {
+    if ((gram[x >>> 5] & (1 << (x & 31))) === 0) {
+      gram[x >>> 5] |= 1 << (x & 31);
+      set++;
+    }
+  };
+  const variants = (b: number): number[] => {
+    const f = FOLD[b];
+    return f >= 0x61 && f <= 0x7a ? [f, f - 0x20] : [b];
+  };
+  for (const p of pats) {
+    for (let q = 0; q + 1 < m; q++) {
+      for (const a of variants(p[q])) for (const b of variants(p[q + 1])) add((a << 8) | b);
+    }
+  }
+  if (set > GRAM_MAX_DENSITY * 65536) return none;
+  return { gram, gramStep: m - 1 };
 }

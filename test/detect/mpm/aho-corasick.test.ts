@@ -314,6 +314,36 @@ describe('Mpm.scanMark', () => {
     }
   });
 
+  it('samples every (m - 1)-th bigram when the shortest pattern has m >= 3 bytes, and still marks every id', () => {
+    for (let seed = 200; seed < 260; seed++) {
+      const r = rng(seed);
+      const alphabet = [0x61, 0x62, 0x63, 0x64, 0x41, 0x42, 0x00, 0xff];
+      const pats = randomSet(r, alphabet, 1 + Math.floor(r() * 20), 9).filter((p) => p.bytes.length >= 3);
+      if (pats.length === 0) continue;
+      const shortest = Math.min(...pats.map((p) => p.bytes.length));
+      for (const layout of ['full16', 'full32'] as const) {
+        const m = build(pats, layout);
+        expect(m.gramStep).toBe(shortest - 1);
+        const seen = new Uint8Array(m.idLimit);
+        const buf = randomBuf(r, alphabet, 16 + Math.floor(r() * 900));
+        const off = Math.floor(r() * 7);
+        const want = idsOf(naive(pats, buf, off));
+        expect(m.scanMark(buf, off, buf.length, seen), `seed ${seed} ${layout}`).toBe(want.length);
+        expect([...seen.keys()].filter((i) => seen[i] === 1)).toEqual(want);
+      }
+    }
+  });
+
+  it('scans every byte when a pattern is shorter than 3 bytes or bigrams are too common', () => {
+    expect(build([{ bytes: bytes('ab'), id: 0, nocase: false }], 'full16').gramStep).toBe(0);
+    const dense: Pat[] = [];
+    for (let a = 0; a < 256; a++) dense.push({ bytes: Uint8Array.of(a, 0x20, a), id: a, nocase: false });
+    for (let a = 0; a < 256; a++) dense.push({ bytes: Uint8Array.of(0x21, a, a), id: 256 + a, nocase: false });
+    for (let a = 0; a < 256; a += 1) for (let b = 0; b < 256; b += 4) dense.push({ bytes: Uint8Array.of(a, b, 0), id: 512 + a * 64 + b / 4, nocase: false });
+    expect(build(dense, 'full32').gramStep).toBe(0);
+    expect(build([{ bytes: bytes('abc'), id: 0, nocase: true }], 'compact16').gramStep).toBe(0);
+  });
+
   it('finds patterns across the cuts between its interleaved runs', () => {
     // every quarter boundary of a 400..403-byte buffer is straddled by some occurrence
     const long = bytes('x'.repeat(20) + 'THE-END');
