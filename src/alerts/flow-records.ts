@@ -46,7 +46,33 @@ export function flowId(engine: FlowEngine, idx: number): number {
   return t.seq(idx) * 1048576 + (t.hash(idx) & 0xfffff);
 }
 
+/**
+ * Per flow slot, the tuple last built and the key it was built for (sequence number * 2 + which
+ * endpoint is the initiator): a flow writes many records (its transactions, alerts, the flow
+ * record), and the addresses, ports and Community ID (a SHA-1) are the same in all of them.
+ */
+interface TupleCache {
+  key: Float64Array;
+  tuple: (FlowTuple | undefined)[];
+}
+const tupleCaches = new WeakMap<FlowEngine, TupleCache>();
+
+/** The flow's tuple (shared by every record of the flow: do not modify it). */
 export function flowTuple(engine: FlowEngine, idx: number): FlowTuple {
+  let cache = tupleCaches.get(engine);
+  if (cache === undefined) {
+    cache = { key: new Float64Array(engine.table.capacity), tuple: new Array<FlowTuple | undefined>(engine.table.capacity) };
+    tupleCaches.set(engine, cache);
+  }
+  const key = engine.table.seq(idx) * 2 + (engine.table.initiatorIsA(idx) ? 1 : 0);
+  if (cache.key[idx] === key) return cache.tuple[idx]!;
+  const tuple = buildTuple(engine, idx);
+  cache.key[idx] = key;
+  cache.tuple[idx] = tuple;
+  return tuple;
+}
+
+function buildTuple(engine: FlowEngine, idx: number): FlowTuple {
   const t = engine.table;
   const ipVersion = t.keyWord(idx, 9) >>> 8;
   const proto = t.ipProto(idx);
@@ -99,7 +125,7 @@ export function flowHeader(
 ): EveRecord {
   const r: EveRecord = { timestamp: eveTime(ts), flow_id: tuple.flowId, event_type: eventType };
   if (ctx.iface !== undefined) r.in_iface = ctx.iface;
-  if (tuple.vlan.length > 0) r.vlan = tuple.vlan;
+  if (tuple.vlan.length > 0) r.vlan = tuple.vlan.slice();
   r.src_ip = tuple.srcIp;
   if (tuple.srcPort >= 0) r.src_port = tuple.srcPort;
   r.dest_ip = tuple.destIp;
