@@ -269,9 +269,10 @@ export class MpmBuilder {
       }
     }
 
-    const { gram, gramStep } = buildGramFilter(pats, layout);
+    const { gram, gramAt, gramStep } = buildGramFilter(pats, this.verify, layout);
     return new Mpm({
       gram,
+      gramAt,
       gramStep,
       layout,
       states,
@@ -339,6 +340,7 @@ interface MpmData {
   idLimit: number;
   idCount: number;
   gram: Int32Array;
+  gramAt: Uint8Array;
   gramStep: number;
 }
 
@@ -383,6 +385,7 @@ export class Mpm {
    */
   readonly gramStep: number;
   private readonly gram: Int32Array;
+  private readonly gramAt: Uint8Array;
   /** scanMark scratch: done[k] === epoch when every id of matching state k is marked (or k was verified out). */
   private readonly done: Uint32Array;
   private epoch = 0;
@@ -411,6 +414,7 @@ export class Mpm {
     this.ids = d.ids;
     this.done = new Uint32Array(d.states - d.matchBase);
     this.gram = d.gram;
+    this.gramAt = d.gramAt;
     this.gramStep = d.gramStep;
     this.memoryBytes = [
       d.t32,
@@ -426,6 +430,7 @@ export class Mpm {
       d.ids,
       this.done,
       d.gram,
+      d.gramAt,
     ].reduce((sum, a) => sum + a.byteLength, 0);
   }
 
@@ -833,7 +838,10 @@ export class Mpm {
     for (let j = off; j < last; j += step) {
       const x = (buf[j] << 8) | buf[j + 1];
       if ((g[x >>> 5] & (1 << (x & 31))) === 0) continue;
-      for (let s = j - step + 1 < off ? off : j - step + 1; s <= j; s++) {
+      // Only the starts j - q for the offsets q at which some pattern has this bigram.
+      for (let at = this.gramAt[x]!, q = 0; at !== 0; at >>>= 1, q++) {
+        const s = j - q;
+        if ((at & 1) === 0 || s < off) continue;
         let st = 0;
         for (let pos = s; pos < end; pos++) {
           st = t[(st << 8) | buf[pos]];
@@ -856,7 +864,9 @@ export class Mpm {
     for (let j = off; j < last; j += step) {
       const x = (buf[j] << 8) | buf[j + 1];
       if ((g[x >>> 5] & (1 << (x & 31))) === 0) continue;
-      for (let s = j - step + 1 < off ? off : j - step + 1; s <= j; s++) {
+      for (let at = this.gramAt[x]!, q = 0; at !== 0; at >>>= 1, q++) {
+        const s = j - q;
+        if ((at & 1) === 0 || s < off) continue;
         let st = 0;
         for (let pos = s; pos < end; pos++) {
           st = t[st + buf[pos]];
@@ -943,37 +953,49 @@ const GRAM_MIN = 16;
 /** The filter is kept when at most this share of all 65536 bigrams are set. */
 const GRAM_MAX_DENSITY = 0.2;
 
+/** Longest sampling step: gramAt holds one bit per offset in a byte. */
+const GRAM_MAX_STEP = 8;
+
 /**
  * The sampled-bigram prefilter of a full-layout automaton whose shortest pattern has m >= 3 bytes. Every
- * occurrence of a pattern covers m - 1 consecutive bigram positions, so looking at every (m - 1)-th position
- * meets exactly one bigram among the first m - 1 of each occurrence. The filter holds those bigrams of every
- * pattern (both cases of letters: the automaton folds case, exact patterns are verified by mark), so a scan looks
- * at 1/(m - 1) of the bytes and walks the automaton only where a pattern may start. Not kept when patterns are
- * short or their bigrams common (then most positions would be walked anyway).
+ * occurrence of a pattern covers m - 1 consecutive bigram positions, so looking at every step-th position
+ * (step = min(m - 1, 8)) meets one of the first `step` bigrams of each occurrence. `gram` is a bit set of those
+ * bigrams (a nocase pattern's in both cases of its letters, an exact one's as written: mark verifies exact
+ * patterns, and text rarely has their case twins); gramAt[bigram] has bit q set when some pattern has that bigram
+ * at offset q, so a hit at j walks the automaton only from the starts j - q. Not kept when patterns are short or
+ * their bigrams common (then most positions would be walked anyway).
  */
-function buildGramFilter(pats: readonly Uint8Array[], layout: MpmLayout): { gram: Int32Array; gramStep: number } {
-  const none = { gram: new Int32Array(0), gramStep: 0 };
+function buildGramFilter(
+  pats: readonly Uint8Array[],
+  exact: readonly boolean[],
+  layout: MpmLayout,
+): { gram: Int32Array; gramAt: Uint8Array; gramStep: number } {
+  const none = { gram: new Int32Array(0), gramAt: new Uint8Array(0), gramStep: 0 };
   if (pats.length === 0 || (layout !== 'full16' && layout !== 'full32')) return none;
   let m = Infinity;
   for (const p of pats) if (p.length < m) m = p.length;
   if (m < 3) return none;
+  const step = Math.min(m - 1, GRAM_MAX_STEP);
   const gram = new Int32Array(2048);
+  const gramAt = new Uint8Array(65536);
   let set = 0;
-  const add = (x: number): void => {
+  const add = (x: number, q: number): void => {
     if ((gram[x >>> 5] & (1 << (x & 31))) === 0) {
       gram[x >>> 5] |= 1 << (x & 31);
       set++;
     }
+    gramAt[x] |= 1 << q;
   };
-  const variants = (b: number): number[] => {
+  const variants = (b: number, asWritten: boolean): number[] => {
     const f = FOLD[b];
-    return f >= 0x61 && f <= 0x7a ? [f, f - 0x20] : [b];
+    return asWritten || f < 0x61 || f > 0x7a ? [b] : [f, f - 0x20];
   };
-  for (const p of pats) {
-    for (let q = 0; q + 1 < m; q++) {
-      for (const a of variants(p[q])) for (const b of variants(p[q + 1])) add((a << 8) | b);
+  for (let k = 0; k < pats.length; k++) {
+    const p = pats[k];
+    for (let q = 0; q < step; q++) {
+      for (const a of variants(p[q], exact[k])) for (const b of variants(p[q + 1], exact[k])) add((a << 8) | b, q);
     }
   }
   if (set > GRAM_MAX_DENSITY * 65536) return none;
-  return { gram, gramStep: m - 1 };
+  return { gram, gramAt, gramStep: step };
 }
