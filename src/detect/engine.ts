@@ -88,9 +88,11 @@ class RuleSet {
   add(sig: Sig, fp: FastPattern | null = sig.fp): void {
     if (fp === null) this.alwaysList.push(sig.num);
     else {
-      this.builder.add(fp.pattern, sig.num, fp.nocase);
-      this.patterns++;
-      if (fp.pattern.length > this.maxPattern) this.maxPattern = fp.pattern.length;
+      for (const pattern of fp.more === undefined ? [fp.pattern] : [fp.pattern, ...fp.more]) {
+        this.builder.add(pattern, sig.num, fp.nocase);
+        this.patterns++;
+        if (pattern.length > this.maxPattern) this.maxPattern = pattern.length;
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import { TX_REQUEST_HEADERS, TX_RESPONSE_HEADERS } from '../app/types.js';
 import { bufferInfo, DIR_TC, DIR_TS } from './app-buffers.js';
 import { type CompiledList, compileList } from './inspect/payload.js';
 import type { RegexRunner } from './inspect/regex.js';
+import { pcreLiterals } from './rules/pcre-literals.js';
 import type { AppProto, BufferName, ContentMatch, MatchList, PcreMatch, Rule } from './rules/types.js';
 
 /** Protocol classes packet groups are built for. */
@@ -44,6 +45,11 @@ export interface FastPattern {
   readonly nocase: boolean;
   /** `fast_pattern:only`-like: the pattern found is the whole content match. */
   readonly only: boolean;
+  /**
+   * Further patterns any one of which makes the rule a candidate too: a rule prefiltered on
+   * its pcre's literals (see pcreLiterals) has one per alternative.
+   */
+  readonly more?: readonly Uint8Array[];
 }
 
 /** Flowbit operation with names resolved to bit numbers. */
@@ -138,8 +144,24 @@ function pickFastPattern(lists: readonly MatchList[]): FastPattern | null {
       if (best === null || m.pattern.length >= best.c.pattern.length) best = { c: m, buffer: l.buffer };
     }
   }
-  if (best === null) return null;
+  if (best === null) return pcreFastPattern(lists);
   return { buffer: best.buffer, pattern: best.c.pattern, nocase: best.c.nocase, only: false };
+}
+
+/**
+ * A rule without a positive content: prefilter on the literals its first (positive) pcre must
+ * contain, when there are such (pcre-only rules otherwise run on every packet or transaction).
+ */
+function pcreFastPattern(lists: readonly MatchList[]): FastPattern | null {
+  for (const l of lists) {
+    for (const m of l.matches) {
+      if (m.kind !== 'pcre' || m.negated) continue;
+      const lits = pcreLiterals(m.source, m.extended);
+      if (lits === null) continue;
+      return { buffer: l.buffer, pattern: lits[0]!, nocase: m.caseless, only: false, more: lits.slice(1) };
+    }
+  }
+  return null;
 }
 
 function metadataOf(rule: Rule): Record<string, string[]> | undefined {

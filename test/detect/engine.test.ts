@@ -167,6 +167,31 @@ describe('app-layer rules', () => {
     expect(a.find((x) => x.alert.signature_id === 3)!.direction).toBe('to_client');
   });
 
+  it('prefilters pcre-only rules on the literals their regex requires, and they still fire', () => {
+    const c = new TcpConversation(client, server)
+      .handshake()
+      .send(true, 'GET /cgi/x?f=/ETC/Shadow HTTP/1.1\r\nHost: web\r\n\r\n')
+      .send(false, 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n')
+      .send(true, 'GET /etc-passwd.html HTTP/1.1\r\nHost: web\r\n\r\n')
+      .send(false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n')
+      .close();
+    const pcap = writePcap(dir, 'pcre-only.pcap', c.records);
+    const rulesFile = join(dir, 'pcre-only.rules');
+    writeFileSync(
+      rulesFile,
+      [
+        // literals "passwd" | "shadow", nocase: a candidate on the first request only
+        'alert http any any -> any any (http.uri; pcre:"/\\/etc\\/(?:passwd|shadow)/i"; sid:1;)',
+        // no literal of 3 bytes: runs on every transaction, as before
+        'alert http any any -> any any (http.uri; pcre:"/^\\/[a-z]{3}\\//"; sid:2;)',
+      ].join('\n'),
+    );
+    const r = vsids(['replay', pcap, '-S', rulesFile, '-l', '-', '--eve-types', 'alert']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(sids(jsonLines(r.stdout) as unknown as Alert[])).toEqual([1, 2]);
+    expect(r.stderr).toMatch(/rules +2 loaded from 1 files \(1 without a prefilter pattern\)/);
+  });
+
   it('a rule mixing raw content and file.data matches when the content passed earlier in the stream', () => {
     const c = new TcpConversation(client, server)
       .handshake()
