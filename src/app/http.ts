@@ -805,6 +805,8 @@ export class HttpTx implements AppTx {
         case V_STATUS_MSG:
           return r.subarray(I[m + R_SM_S], I[m + R_SM_E]);
         case V_RESP_HEADERS: {
+          const clean = cleanHeaderBlock(r, I[m + R_H_S]!, I[m + R_HEAD_E]!, 'set-cookie');
+          if (clean !== null) return clean;
           const d = buildHeaderList(r, I[m + R_H_S]!, I[m + R_HEAD_E]!, 'set-cookie');
           if (this._rsList === undefined) this._rsList = d.list;
           return d.block;
@@ -857,6 +859,8 @@ export class HttpTx implements AppTx {
       case V_XFF:
         return this.reqValue(q, I, m + Q_XFF, 'x-forwarded-for');
       case V_REQ_HEADERS: {
+        const clean = cleanHeaderBlock(q, I[m + Q_H_S]!, I[m + Q_HEAD_E]!, 'cookie');
+        if (clean !== null) return clean;
         const d = buildHeaderList(q, I[m + Q_H_S]!, I[m + Q_HEAD_E]!, 'cookie');
         if (this._rqList === undefined) this._rqList = d.list;
         return d.block;
@@ -1562,7 +1566,66 @@ interface HeaderData {
  * `excluded` (the cookie header). Everything is written into one new buffer: the block, then
  * the excluded header; names and values are views of it. No anomalies: scanFields raised them.
  */
-function buildHeaderList(h: Buffer, from: number, end: number, excluded: string): HeaderData {
+/** Most header lines cleanHeaderBlock follows before leaving a head to buildHeaderList. */
+const CLEAN_MAX_LINES = 64;
+const CLEAN_NAME_HASH = new Int32Array(CLEAN_MAX_LINES);
+
+/**
+ * buildHeaderList's `block` for a head already in normal form, without building the list:
+ * every field is `Name: value` with one space after the colon and none before it or after
+ * the value, lines end in CRLF, nothing is folded and no name repeats. The block is then the
+ * head's own lines less the excluded field (`excluded`: its lower-case name): a view of `h`
+ * when that field is absent, else one copy. null when the head needs buildHeaderList.
+ * Exported for the differential test.
+ */
+export function cleanHeaderBlock(h: Buffer, from: number, end: number, excluded: string): Buffer | undefined | null {
+  let p = from;
+  let n = 0;
+  let exS = -1;
+  let exE = -1;
+  for (;;) {
+    const lf = findLF(h, p, end);
+    if (lf < 0 || lf === p || h[lf - 1] !== CR) return null;
+    const le = lf - 1;
+    if (le === p) break; // the blank line
+    if (n === CLEAN_MAX_LINES || isWs(h[p]!)) return null;
+    let colon = p;
+    let hash = 0x811c9dc5;
+    while (colon < le && h[colon] !== COLON) {
+      const c = h[colon]!;
+      hash = Math.imul(hash ^ (c >= 0x41 && c <= 0x5a ? c + 0x20 : c), 0x01000193);
+      colon++;
+    }
+    if (colon === p || colon + 2 >= le || isWs(h[colon - 1]!) || h[colon + 1] !== SP) return null;
+    if (isWs(h[colon + 2]!) || isWs(h[le - 1]!)) return null;
+    for (let k = 0; k < n; k++) if (CLEAN_NAME_HASH[k] === hash) return null; // maybe repeated: merge
+    CLEAN_NAME_HASH[n++] = hash;
+    if (colon - p === excluded.length && nameIs(h, p, colon, excluded)) {
+      exS = p;
+      exE = lf + 1;
+    }
+    p = lf + 1;
+  }
+  if (exS < 0) return p > from ? h.subarray(from, p) : undefined;
+  const len = p - from - (exE - exS);
+  if (len === 0) return undefined;
+  const out = Buffer.allocUnsafe(len);
+  h.copy(out, 0, from, exS);
+  h.copy(out, exS - from, exE, p);
+  return out;
+}
+
+/** Is h[s, e) the lower-case ASCII name `lower`, ignoring case? */
+function nameIs(h: Uint8Array, s: number, e: number, lower: string): boolean {
+  for (let i = s; i < e; i++) {
+    const c = h[i]!;
+    if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== lower.charCodeAt(i - s)) return false;
+  }
+  return true;
+}
+
+/** Exported for the differential test of cleanHeaderBlock. */
+export function buildHeaderList(h: Buffer, from: number, end: number, excluded: string): HeaderData {
   const raw: number[][] = [];
   let p = from;
   while (p < end) {
