@@ -269,11 +269,12 @@ export class MpmBuilder {
       }
     }
 
-    const { gram, gramAt, gramStep } = buildGramFilter(pats, this.verify, layout);
+    const { gram, gramAt, gramStep, prefix4 } = buildGramFilter(pats, this.verify, layout);
     return new Mpm({
       gram,
       gramAt,
       gramStep,
+      prefix4,
       layout,
       states,
       classes,
@@ -340,8 +341,9 @@ interface MpmData {
   idLimit: number;
   idCount: number;
   gram: Int32Array;
-  gramAt: Uint8Array;
+  gramAt: Uint16Array;
   gramStep: number;
+  prefix4: Int32Array;
 }
 
 /**
@@ -385,7 +387,9 @@ export class Mpm {
    */
   readonly gramStep: number;
   private readonly gram: Int32Array;
-  private readonly gramAt: Uint8Array;
+  private readonly gramAt: Uint16Array;
+  /** Bit set over a hash of each pattern's first four (case-folded) bytes; empty when a pattern is shorter. */
+  private readonly prefix4: Int32Array;
   /** scanMark scratch: done[k] === epoch when every id of matching state k is marked (or k was verified out). */
   private readonly done: Uint32Array;
   private epoch = 0;
@@ -415,6 +419,7 @@ export class Mpm {
     this.done = new Uint32Array(d.states - d.matchBase);
     this.gram = d.gram;
     this.gramAt = d.gramAt;
+    this.prefix4 = d.prefix4;
     this.gramStep = d.gramStep;
     this.memoryBytes = [
       d.t32,
@@ -431,6 +436,7 @@ export class Mpm {
       this.done,
       d.gram,
       d.gramAt,
+      d.prefix4,
     ].reduce((sum, a) => sum + a.byteLength, 0);
   }
 
@@ -829,6 +835,7 @@ export class Mpm {
 
   private markGram16(buf: Uint8Array, off: number, end: number, seen: Uint8Array, hits: Hits, h: number): number {
     const g = this.gram;
+    const p4 = this.prefix4;
     const step = this.gramStep;
     const t = this.t16;
     const depth = this.depth;
@@ -842,6 +849,12 @@ export class Mpm {
       for (let at = this.gramAt[x]!, q = 0; at !== 0; at >>>= 1, q++) {
         const s = j - q;
         if ((at & 1) === 0 || s < off) continue;
+        if (p4.length !== 0) {
+          // Second look before walking: could a pattern start with these four bytes?
+          if (s + 4 > end) continue;
+          const y = prefixHash(buf[s], buf[s + 1], buf[s + 2], buf[s + 3]);
+          if ((p4[y >>> 5] & (1 << (y & 31))) === 0) continue;
+        }
         let st = 0;
         for (let pos = s; pos < end; pos++) {
           st = t[(st << 8) | buf[pos]];
@@ -855,6 +868,7 @@ export class Mpm {
 
   private markGram32(buf: Uint8Array, off: number, end: number, seen: Uint8Array, hits: Hits, h: number): number {
     const g = this.gram;
+    const p4 = this.prefix4;
     const step = this.gramStep;
     const t = this.t32;
     const depth = this.depth;
@@ -867,6 +881,12 @@ export class Mpm {
       for (let at = this.gramAt[x]!, q = 0; at !== 0; at >>>= 1, q++) {
         const s = j - q;
         if ((at & 1) === 0 || s < off) continue;
+        if (p4.length !== 0) {
+          // Second look before walking: could a pattern start with these four bytes?
+          if (s + 4 > end) continue;
+          const y = prefixHash(buf[s], buf[s + 1], buf[s + 2], buf[s + 3]);
+          if ((p4[y >>> 5] & (1 << (y & 31))) === 0) continue;
+        }
         let st = 0;
         for (let pos = s; pos < end; pos++) {
           st = t[st + buf[pos]];
@@ -953,31 +973,41 @@ const GRAM_MIN = 16;
 /** The filter is kept when at most this share of all 65536 bigrams are set. */
 const GRAM_MAX_DENSITY = 0.2;
 
-/** Longest sampling step: gramAt holds one bit per offset in a byte. */
-const GRAM_MAX_STEP = 8;
+/** Longest sampling step: gramAt holds one bit per offset in 16 bits. */
+const GRAM_MAX_STEP = 16;
+/** Bits of the prefix4 table (2^17 bits, 16 KiB). */
+const PREFIX4_BITS = 17;
+
+/** Hash of four bytes, case-folded, into PREFIX4_BITS bits. */
+function prefixHash(b0: number, b1: number, b2: number, b3: number): number {
+  const w = FOLD[b0]! | (FOLD[b1]! << 8) | (FOLD[b2]! << 16) | (FOLD[b3]! << 24);
+  return Math.imul(w, 0x9e3779b1) >>> (32 - PREFIX4_BITS);
+}
 
 /**
  * The sampled-bigram prefilter of a full-layout automaton whose shortest pattern has m >= 3 bytes. Every
  * occurrence of a pattern covers m - 1 consecutive bigram positions, so looking at every step-th position
- * (step = min(m - 1, 8)) meets one of the first `step` bigrams of each occurrence. `gram` is a bit set of those
+ * (step = min(m - 1, 16)) meets one of the first `step` bigrams of each occurrence. `gram` is a bit set of those
  * bigrams (a nocase pattern's in both cases of its letters, an exact one's as written: mark verifies exact
  * patterns, and text rarely has their case twins); gramAt[bigram] has bit q set when some pattern has that bigram
- * at offset q, so a hit at j walks the automaton only from the starts j - q. Not kept when patterns are short or
- * their bigrams common (then most positions would be walked anyway).
+ * at offset q, so a hit at j considers only the starts j - q. When every pattern has 4 bytes or more, `prefix4`
+ * holds a hash of each one's first four bytes (folded), and a start whose four bytes miss it is not walked:
+ * common bigrams of text ("sc", "pt") hit the filter often, their patterns' prefixes seldom. Not kept when patterns
+ * are short or their bigrams common (then most positions would be walked anyway).
  */
 function buildGramFilter(
   pats: readonly Uint8Array[],
   exact: readonly boolean[],
   layout: MpmLayout,
-): { gram: Int32Array; gramAt: Uint8Array; gramStep: number } {
-  const none = { gram: new Int32Array(0), gramAt: new Uint8Array(0), gramStep: 0 };
+): { gram: Int32Array; gramAt: Uint16Array; gramStep: number; prefix4: Int32Array } {
+  const none = { gram: new Int32Array(0), gramAt: new Uint16Array(0), gramStep: 0, prefix4: new Int32Array(0) };
   if (pats.length === 0 || (layout !== 'full16' && layout !== 'full32')) return none;
   let m = Infinity;
   for (const p of pats) if (p.length < m) m = p.length;
   if (m < 3) return none;
   const step = Math.min(m - 1, GRAM_MAX_STEP);
   const gram = new Int32Array(2048);
-  const gramAt = new Uint8Array(65536);
+  const gramAt = new Uint16Array(65536);
   let set = 0;
   const add = (x: number, q: number): void => {
     if ((gram[x >>> 5] & (1 << (x & 31))) === 0) {
@@ -997,5 +1027,12 @@ function buildGramFilter(
     }
   }
   if (set > GRAM_MAX_DENSITY * 65536) return none;
-  return { gram, gramAt, gramStep: step };
+  const prefix4 = new Int32Array(m >= 4 ? 1 << (PREFIX4_BITS - 5) : 0);
+  if (m >= 4) {
+    for (const p of pats) {
+      const y = prefixHash(p[0], p[1], p[2], p[3]);
+      prefix4[y >>> 5] |= 1 << (y & 31);
+    }
+  }
+  return { gram, gramAt, gramStep: step, prefix4 };
 }

@@ -323,7 +323,7 @@ describe('Mpm.scanMark', () => {
       const shortest = Math.min(...pats.map((p) => p.bytes.length));
       for (const layout of ['full16', 'full32'] as const) {
         const m = build(pats, layout);
-        expect(m.gramStep).toBe(Math.min(shortest - 1, 8));
+        expect(m.gramStep).toBe(Math.min(shortest - 1, 16));
         const seen = new Uint8Array(m.idLimit);
         const buf = randomBuf(r, alphabet, 16 + Math.floor(r() * 900));
         const off = Math.floor(r() * 7);
