@@ -416,8 +416,8 @@ export class DetectEngine {
           const a = Math.min(k, tailLen);
           const b = Math.min(k, cEnd - cOff);
           const bd = this.boundary;
-          tail!.buf.copy(bd, 0, tailLen - a, tailLen);
-          src.copy(bd, a, cOff, cOff + b);
+          copyBytes(tail!.buf, tailLen - a, tailLen, bd, 0);
+          copyBytes(src, cOff, cOff + b, bd, a);
           n += stream.mpm.scanMark(bd, 0, a + b, this.seen, this.cand, n);
         }
         n = this.addAlways(stream, n);
@@ -861,6 +861,18 @@ function sortInts(a: Int32Array, n: number): void {
     }
     a[j + 1] = v;
   }
+}
+
+/**
+ * src[s, e) to dst at `at`. Short runs (a pattern's length at a segment boundary) are copied by
+ * hand: Buffer#copy costs more in argument checks than in copying a few dozen bytes.
+ */
+function copyBytes(src: Buffer, s: number, e: number, dst: Buffer, at: number): void {
+  if (e - s > 48) {
+    src.copy(dst, at, s, e);
+    return;
+  }
+  for (let i = s; i < e; i++) dst[at++] = src[i]!;
 }
 
 function appendTail(tail: StreamTail, buf: Buffer, off: number, end: number, keep: number): void {
