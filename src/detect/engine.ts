@@ -222,7 +222,8 @@ export interface DetectCounters {
 export class DetectEngine {
   readonly sigs: Sig[];
   readonly counters: DetectCounters;
-  private readonly pktGroups: { header: RuleSet; payload: RuleSet }[] = [];
+  /** Per protocol class and direction: header-only and payload rules, by the packet's destination port. */
+  private readonly pktGroups: { header: PortSets; payload: PortSets }[] = [];
   /** TCP payload rules matched on the stream, per direction. */
   private readonly streamGroups: PortSets[] = [];
   /** app id * 2 + direction. */
@@ -310,7 +311,7 @@ export class DetectEngine {
     this.tails = new Array<StreamTail | undefined>(cap * 2);
     this.tailSeq = new Float64Array(cap * 2);
 
-    for (let g = 0; g < PROTO_CLASSES * 2; g++) this.pktGroups.push({ header: new RuleSet(), payload: new RuleSet() });
+    for (let g = 0; g < PROTO_CLASSES * 2; g++) this.pktGroups.push({ header: new PortSets(), payload: new PortSets() });
     this.streamGroups.push(new PortSets(), new PortSets());
     let notPrefiltered = 0;
     for (const sig of compiled) {
@@ -339,13 +340,14 @@ export class DetectEngine {
           for (let d = 0; d < 2; d++) {
             if ((sig.dirMask & (d === 0 ? DIR_TS : DIR_TC)) === 0) continue;
             const g = this.pktGroups[pc * 2 + d]!;
-            if (sig.payload === null) g.header.add(sig);
+            const r = sig.rule;
+            // Packet rules: the rule's destination ports hold the packet's destination port.
+            const pktPorts = r.bidirectional ? ANY_PORTS : r.dstPorts;
+            if (sig.payload === null) g.header.add(sig, pktPorts);
             else if (pc === PC_TCP && !sig.noStream) {
-              const r = sig.rule;
               const ports = r.bidirectional ? ANY_PORTS : d === 0 ? r.dstPorts : r.srcPorts;
               this.streamGroups[d]!.add(sig, ports);
-            }
-            else g.payload.add(sig);
+            } else g.payload.add(sig, pktPorts);
           }
         }
       }
@@ -391,9 +393,13 @@ export class DetectEngine {
     const pc = protoClassOf(p.ipProto);
     const g = this.pktGroups[pc * 2 + (toServer ? 0 : 1)]!;
     const dir: Direction = toServer ? TO_SERVER : TO_CLIENT;
-    let n = this.addAlways(g.header, 0);
-    if (p.payloadLen > 0) n += this.collect(g.payload, p.data, p.payloadOff, p.payloadOff + p.payloadLen, n);
-    n = this.addAlways(g.payload, n);
+    // A packet without ports (ICMP, ...) meets only the rules for any port.
+    const port = p.dstPort;
+    const header = g.header.sets[port >= 0 ? g.header.setOfPort[port]! : 0]!;
+    const payloadSet = g.payload.sets[port >= 0 ? g.payload.setOfPort[port]! : 0]!;
+    let n = this.addAlways(header, 0);
+    if (p.payloadLen > 0) n += this.collect(payloadSet, p.data, p.payloadOff, p.payloadOff + p.payloadLen, n);
+    n = this.addAlways(payloadSet, n);
 
     // Stream bytes of this packet's direction, scanned by the set of the flow's server port.
     let hasChunk = false;

@@ -388,6 +388,11 @@ export class Mpm {
   readonly gramStep: number;
   private readonly gram: Int32Array;
   private readonly gramAt: Uint16Array;
+  /**
+   * One or two exact patterns (no letter to fold): scanMark looks for each with Buffer#indexOf, whose native
+   * search skips ahead by the pattern's length, instead of walking the automaton. null otherwise.
+   */
+  private readonly needles: Buffer[] | null;
   /** Bit set over a hash of each pattern's first four (case-folded) bytes; empty when a pattern is shorter. */
   private readonly prefix4: Int32Array;
   /** scanMark scratch: done[k] === epoch when every id of matching state k is marked (or k was verified out). */
@@ -419,6 +424,7 @@ export class Mpm {
     this.done = new Uint32Array(d.states - d.matchBase);
     this.gram = d.gram;
     this.gramAt = d.gramAt;
+    this.needles = needlesOf(d);
     this.prefix4 = d.prefix4;
     this.gramStep = d.gramStep;
     this.memoryBytes = [
@@ -480,6 +486,7 @@ export class Mpm {
       ep = 1;
     }
     this.epoch = ep;
+    if (this.needles !== null && end - off >= NEEDLE_MIN) return this.markNeedles(buf, off, end, seen, hits, hitsStart);
     if (this.gramStep !== 0 && end - off >= GRAM_MIN) {
       return this.layout === 'full16'
         ? this.markGram16(buf, off, end, seen, hits, hitsStart)
@@ -828,6 +835,23 @@ export class Mpm {
     return n;
   }
 
+  private markNeedles(buf: Uint8Array, off: number, end: number, seen: Uint8Array, hits: Hits, h: number): number {
+    const view = Buffer.from(buf.buffer, buf.byteOffset + off, end - off);
+    const needles = this.needles!;
+    let n = 0;
+    for (let p = 0; p < needles.length; p++) {
+      if (view.indexOf(needles[p]!) < 0) continue;
+      for (let q = this.idStart[p]!, qe = this.idStart[p + 1]!; q < qe; q++) {
+        const id = this.ids[q]!;
+        if (seen[id] !== 0) continue;
+        seen[id] = 1;
+        if (hits !== undefined) hits[h + n] = id;
+        n++;
+      }
+    }
+    return n;
+  }
+
   // Sampled-bigram scans (full layouts with a gram filter): every gramStep-th position's bigram is looked up in
   // the filter; a hit means some pattern may start in the gramStep positions ending there, and each of those
   // starts is checked by walking the automaton from the root along trie edges only (a state whose depth is not
@@ -1035,4 +1059,25 @@ function buildGramFilter(
     }
   }
   return { gram, gramAt, gramStep: step, prefix4 };
+}
+
+/** scanMark searches needles natively in buffers at least this long. */
+const NEEDLE_MIN = 64;
+/** Most patterns searched one by one with Buffer#indexOf. */
+const MAX_NEEDLES = 2;
+/** Shortest pattern worth a native search (shorter ones skip too little). */
+const NEEDLE_MIN_LENGTH = 4;
+
+/** The patterns as needles for Buffer#indexOf, when there are few, long enough, and none needs case folding. */
+function needlesOf(d: MpmData): Buffer[] | null {
+  const count = d.patVerify.length;
+  if (count === 0 || count > MAX_NEEDLES) return null;
+  const out: Buffer[] = [];
+  for (let p = 0; p < count; p++) {
+    const bytes = d.patBytes.subarray(d.patStart[p], d.patStart[p + 1]);
+    // A nocase pattern with a letter matches its case twins too: indexOf cannot.
+    if (bytes.length < NEEDLE_MIN_LENGTH || (d.patVerify[p] === 0 && hasLetter(bytes))) return null;
+    out.push(Buffer.from(bytes));
+  }
+  return out;
 }

@@ -334,6 +334,24 @@ describe('Mpm.scanMark', () => {
     }
   });
 
+  it('searches one or two exact patterns natively, and marks what the naive matcher finds', () => {
+    for (let seed = 300; seed < 340; seed++) {
+      const r = rng(seed);
+      const alphabet = [0x61, 0x62, 0x41, 0x00, 0x7c];
+      const pats = randomSet(r, alphabet, 1 + Math.floor(r() * 2), 7)
+        .filter((p) => p.bytes.length >= 4)
+        .map((p) => ({ ...p, nocase: false }));
+      if (pats.length === 0) continue;
+      const m = build(pats, 'full16');
+      const seen = new Uint8Array(m.idLimit);
+      const buf = randomBuf(r, alphabet, 64 + Math.floor(r() * 2000));
+      const off = Math.floor(r() * 9);
+      const want = idsOf(naive(pats, buf, off, buf.length - 3));
+      expect(m.scanMark(buf, off, buf.length - 3, seen), `seed ${seed}`).toBe(want.length);
+      expect([...seen.keys()].filter((i) => seen[i] === 1)).toEqual(want);
+    }
+  });
+
   it('scans every byte when a pattern is shorter than 3 bytes or bigrams are too common', () => {
     expect(build([{ bytes: bytes('ab'), id: 0, nocase: false }], 'full16').gramStep).toBe(0);
     const dense: Pat[] = [];
