@@ -12,6 +12,7 @@
 //
 // Nothing here allocates per call except the latin1 string a pcre candidate needs.
 
+import { isAscii } from 'node:buffer';
 import type {
   ByteEndian,
   ByteExtractMatch,
@@ -144,8 +145,10 @@ export class PayloadInspector {
   readonly vars = new Float64Array(64);
   /** Furthest match end of the successful path (stream window checks). */
   lastEnd = -1;
-  /** The latin1 text of buf for pcre, made once per buffer when a pcre runs. */
+  /** The latin1 text of buf for pcre, made once per buffer when a pcre needs it. */
   private text: string | null = null;
+  /** Is buf all ASCII (RE2 then runs on the bytes: no string to make)? 0 not known yet, 1 yes, 2 no. */
+  private ascii = 0;
   private budget = 0;
   /** Inspections stopped by the recursion budget (stats). */
   budgetExhausted = 0;
@@ -157,6 +160,7 @@ export class PayloadInspector {
     if (this.buf !== buf) {
       this.buf = buf;
       this.text = null;
+      this.ascii = 0;
     }
     this.lastEnd = -1;
     this.budget = this.recursionLimit;
@@ -167,6 +171,21 @@ export class PayloadInspector {
   invalidate(): void {
     this.buf = EMPTY;
     this.text = null;
+    this.ascii = 0;
+  }
+
+  /**
+   * What a regex runs on: the bytes themselves for RE2 when they are all ASCII (then UTF-8,
+   * which RE2 reads, and latin1, which the patterns are written for, are the same text, and
+   * RE2 need not convert a new string on every call), else the latin1 text.
+   */
+  private subjectFor(regex: RegexRunner, buf: Buffer, len: number): string | Buffer {
+    if (regex.engine === 're2') {
+      if (this.ascii === 0) this.ascii = isAscii(buf) ? 1 : 2;
+      if (this.ascii === 1) return buf;
+    }
+    if (this.text === null) this.text = buf.toString('latin1', 0, len);
+    return this.text;
   }
 
   private value(v: IntOrVar | undefined, vars: ReadonlyMap<string, number>, dflt: number): number {
@@ -237,11 +256,11 @@ export class PayloadInspector {
         const m = ce.entry as PcreMatch;
         const start = m.relative ? prevEnd : 0;
         if (start > len) return m.negated && this.step(entries, i + 1, prevEnd, vars);
-        if (this.text === null) this.text = buf.toString('latin1', 0, len);
         const regex = ce.regex!;
+        const subject = this.subjectFor(regex, buf, len);
         let from = start;
         for (;;) {
-          const end = regex.exec(this.text!, from, start);
+          const end = regex.exec(subject, from, start);
           if (end < 0) return m.negated && this.step(entries, i + 1, prevEnd, vars);
           if (m.negated) return false;
           if (this.step(entries, i + 1, end, vars)) {

@@ -17,14 +17,15 @@ export interface RegexRunner {
    * Search `text` from `from`; the subject starts at `start` (PCRE's subject for /R: `^` and
    * look-behind see nothing before it). Returns the match end, or -1.
    */
-  exec(text: string, from: number, start: number): number;
+  exec(text: string | Buffer, from: number, start: number): number;
   /** Start of the last match exec() returned. */
   readonly lastStart: number;
 }
 
 interface Re2Like {
   lastIndex: number;
-  exec(s: string): RegExpExecArray | null;
+  /** On a Buffer (UTF-8 to RE2; callers pass only ASCII ones), index and lastIndex count bytes. */
+  exec(s: string | Buffer): { index: number; 0: string | Buffer } | null;
 }
 type Re2Ctor = new (source: string, flags: string) => Re2Like;
 
@@ -54,7 +55,7 @@ class Runner implements RegexRunner {
     private readonly re: Re2Like,
   ) {}
 
-  exec(text: string, from: number, start: number): number {
+  exec(text: string | Buffer, from: number, start: number): number {
     const re = this.re;
     if (start === 0) {
       re.lastIndex = from;
@@ -65,7 +66,7 @@ class Runner implements RegexRunner {
     }
     // Relative (/R): the subject begins at `start`.
     re.lastIndex = from - start;
-    const m = re.exec(text.slice(start));
+    const m = re.exec(typeof text === 'string' ? text.slice(start) : text.subarray(start));
     if (m === null) return -1;
     this.lastStart = m.index + start;
     return this.lastStart + m[0].length;
