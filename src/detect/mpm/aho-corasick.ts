@@ -35,7 +35,7 @@
 // call once all of its ids are marked (an epoch-stamped Uint32Array, no clearing per call), so a pattern that
 // occurs on every line costs one extra load per hit.
 // When every pattern has 3 bytes or more and their leading bigrams are rare (binary shellcode, long URIs), scanMark
-// looks only at every (m - 1)-th bigram of the input in an 8 KiB bit table and walks the automaton from the root
+// looks only at every (m - 1)-th bigram of the input in a 64K-entry table and walks the automaton from the root
 // where a pattern may start (buildGramFilter): most bytes of a stream are then never loaded into the automaton.
 
 /** Table layout of a built automaton; see the file comment. */
@@ -269,9 +269,8 @@ export class MpmBuilder {
       }
     }
 
-    const { gram, gramAt, gramStep, prefix4 } = buildGramFilter(pats, this.verify, layout);
+    const { gramAt, gramStep, prefix4 } = buildGramFilter(pats, this.verify, layout);
     return new Mpm({
-      gram,
       gramAt,
       gramStep,
       prefix4,
@@ -340,7 +339,6 @@ interface MpmData {
   ids: Int32Array;
   idLimit: number;
   idCount: number;
-  gram: Int32Array;
   gramAt: Uint16Array;
   gramStep: number;
   prefix4: Int32Array;
@@ -386,7 +384,6 @@ export class Mpm {
    * 0 when scanMark runs the automaton over every byte.
    */
   readonly gramStep: number;
-  private readonly gram: Int32Array;
   private readonly gramAt: Uint16Array;
   /**
    * One or two exact patterns (no letter to fold): scanMark looks for each with Buffer#indexOf, whose native
@@ -422,7 +419,6 @@ export class Mpm {
     this.idStart = d.idStart;
     this.ids = d.ids;
     this.done = new Uint32Array(d.states - d.matchBase);
-    this.gram = d.gram;
     this.gramAt = d.gramAt;
     this.needles = needlesOf(d);
     this.prefix4 = d.prefix4;
@@ -440,7 +436,6 @@ export class Mpm {
       d.idStart,
       d.ids,
       this.done,
-      d.gram,
       d.gramAt,
       d.prefix4,
     ].reduce((sum, a) => sum + a.byteLength, 0);
@@ -858,67 +853,113 @@ export class Mpm {
   // the walked length was reached through a failure link: no pattern starts there).
 
   private markGram16(buf: Uint8Array, off: number, end: number, seen: Uint8Array, hits: Hits, h: number): number {
-    const g = this.gram;
-    const p4 = this.prefix4;
+    const at = this.gramAt;
     const step = this.gramStep;
+    const step2 = step * 2;
+    const last = end - 1;
+    let n = 0;
+    let j = off;
+    // Two samples per round: independent loads, one branch for the (usual) double miss.
+    for (; j + step < last; j += step2) {
+      const x0 = (buf[j] << 8) | buf[j + 1];
+      const x1 = (buf[j + step] << 8) | buf[j + step + 1];
+      if ((at[x0] | at[x1]) === 0) continue;
+      if (at[x0] !== 0) n = this.gramHit16(buf, j, at[x0], off, end, seen, hits, h, n);
+      if (at[x1] !== 0) n = this.gramHit16(buf, j + step, at[x1], off, end, seen, hits, h, n);
+    }
+    for (; j < last; j += step) {
+      const x = (buf[j] << 8) | buf[j + 1];
+      if (at[x] !== 0) n = this.gramHit16(buf, j, at[x], off, end, seen, hits, h, n);
+    }
+    return n;
+  }
+
+  /** A filter hit at j: walk from the starts j - q for the offsets q (bits of `qs`) some pattern has the bigram at. */
+  private gramHit16(
+    buf: Uint8Array,
+    j: number,
+    qs: number,
+    off: number,
+    end: number,
+    seen: Uint8Array,
+    hits: Hits,
+    h: number,
+    n: number,
+  ): number {
+    const p4 = this.prefix4;
     const t = this.t16;
     const depth = this.depth;
     const mb = this.matchBase;
-    const last = end - 1;
-    let n = 0;
-    for (let j = off; j < last; j += step) {
-      const x = (buf[j] << 8) | buf[j + 1];
-      if ((g[x >>> 5] & (1 << (x & 31))) === 0) continue;
-      // Only the starts j - q for the offsets q at which some pattern has this bigram.
-      for (let at = this.gramAt[x]!, q = 0; at !== 0; at >>>= 1, q++) {
-        const s = j - q;
-        if ((at & 1) === 0 || s < off) continue;
-        if (p4.length !== 0) {
-          // Second look before walking: could a pattern start with these four bytes?
-          if (s + 4 > end) continue;
-          const y = prefixHash(buf[s], buf[s + 1], buf[s + 2], buf[s + 3]);
-          if ((p4[y >>> 5] & (1 << (y & 31))) === 0) continue;
-        }
-        let st = 0;
-        for (let pos = s; pos < end; pos++) {
-          st = t[(st << 8) | buf[pos]];
-          if (depth[st] !== pos - s + 1) break;
-          if (st >= mb && this.done[st - mb] !== this.epoch) n = this.mark(st - mb, buf, pos + 1, seen, hits, h, n);
-        }
+    for (let q = 0; qs !== 0; qs >>>= 1, q++) {
+      const s = j - q;
+      if ((qs & 1) === 0 || s < off) continue;
+      if (p4.length !== 0) {
+        // Second look before walking: could a pattern start with these four bytes?
+        if (s + 4 > end) continue;
+        const y = prefixHash(buf[s], buf[s + 1], buf[s + 2], buf[s + 3]);
+        if ((p4[y >>> 5] & (1 << (y & 31))) === 0) continue;
+      }
+      let st = 0;
+      for (let pos = s; pos < end; pos++) {
+        st = t[(st << 8) | buf[pos]];
+        if (depth[st] !== pos - s + 1) break;
+        if (st >= mb && this.done[st - mb] !== this.epoch) n = this.mark(st - mb, buf, pos + 1, seen, hits, h, n);
       }
     }
     return n;
   }
 
   private markGram32(buf: Uint8Array, off: number, end: number, seen: Uint8Array, hits: Hits, h: number): number {
-    const g = this.gram;
-    const p4 = this.prefix4;
+    const at = this.gramAt;
     const step = this.gramStep;
+    const step2 = step * 2;
+    const last = end - 1;
+    let n = 0;
+    let j = off;
+    for (; j + step < last; j += step2) {
+      const x0 = (buf[j] << 8) | buf[j + 1];
+      const x1 = (buf[j + step] << 8) | buf[j + step + 1];
+      if ((at[x0] | at[x1]) === 0) continue;
+      if (at[x0] !== 0) n = this.gramHit32(buf, j, at[x0], off, end, seen, hits, h, n);
+      if (at[x1] !== 0) n = this.gramHit32(buf, j + step, at[x1], off, end, seen, hits, h, n);
+    }
+    for (; j < last; j += step) {
+      const x = (buf[j] << 8) | buf[j + 1];
+      if (at[x] !== 0) n = this.gramHit32(buf, j, at[x], off, end, seen, hits, h, n);
+    }
+    return n;
+  }
+
+  private gramHit32(
+    buf: Uint8Array,
+    j: number,
+    qs: number,
+    off: number,
+    end: number,
+    seen: Uint8Array,
+    hits: Hits,
+    h: number,
+    n: number,
+  ): number {
+    const p4 = this.prefix4;
     const t = this.t32;
     const depth = this.depth;
     const mb = this.matchBaseEnc;
-    const last = end - 1;
-    let n = 0;
-    for (let j = off; j < last; j += step) {
-      const x = (buf[j] << 8) | buf[j + 1];
-      if ((g[x >>> 5] & (1 << (x & 31))) === 0) continue;
-      for (let at = this.gramAt[x]!, q = 0; at !== 0; at >>>= 1, q++) {
-        const s = j - q;
-        if ((at & 1) === 0 || s < off) continue;
-        if (p4.length !== 0) {
-          // Second look before walking: could a pattern start with these four bytes?
-          if (s + 4 > end) continue;
-          const y = prefixHash(buf[s], buf[s + 1], buf[s + 2], buf[s + 3]);
-          if ((p4[y >>> 5] & (1 << (y & 31))) === 0) continue;
-        }
-        let st = 0;
-        for (let pos = s; pos < end; pos++) {
-          st = t[st + buf[pos]];
-          if (depth[st >>> 8] !== pos - s + 1) break;
-          if (st >= mb) {
-            const k = (st - mb) >>> 8;
-            if (this.done[k] !== this.epoch) n = this.mark(k, buf, pos + 1, seen, hits, h, n);
-          }
+    for (let q = 0; qs !== 0; qs >>>= 1, q++) {
+      const s = j - q;
+      if ((qs & 1) === 0 || s < off) continue;
+      if (p4.length !== 0) {
+        if (s + 4 > end) continue;
+        const y = prefixHash(buf[s], buf[s + 1], buf[s + 2], buf[s + 3]);
+        if ((p4[y >>> 5] & (1 << (y & 31))) === 0) continue;
+      }
+      let st = 0;
+      for (let pos = s; pos < end; pos++) {
+        st = t[st + buf[pos]];
+        if (depth[st >>> 8] !== pos - s + 1) break;
+        if (st >= mb) {
+          const k = (st - mb) >>> 8;
+          if (this.done[k] !== this.epoch) n = this.mark(k, buf, pos + 1, seen, hits, h, n);
         }
       }
     }
@@ -1011,10 +1052,10 @@ function prefixHash(b0: number, b1: number, b2: number, b3: number): number {
 /**
  * The sampled-bigram prefilter of a full-layout automaton whose shortest pattern has m >= 3 bytes. Every
  * occurrence of a pattern covers m - 1 consecutive bigram positions, so looking at every step-th position
- * (step = min(m - 1, 16)) meets one of the first `step` bigrams of each occurrence. `gram` is a bit set of those
- * bigrams (a nocase pattern's in both cases of its letters, an exact one's as written: mark verifies exact
- * patterns, and text rarely has their case twins); gramAt[bigram] has bit q set when some pattern has that bigram
- * at offset q, so a hit at j considers only the starts j - q. When every pattern has 4 bytes or more, `prefix4`
+ * (step = min(m - 1, 16)) meets one of the first `step` bigrams of each occurrence. gramAt[bigram] has bit q set
+ * when some pattern has that bigram at offset q (a nocase pattern's in both cases of its letters, an exact one's as
+ * written: mark verifies exact patterns, and text rarely has their case twins), so a position whose bigram has no
+ * bit is passed over and a hit at j considers only the starts j - q. When every pattern has 4 bytes or more, `prefix4`
  * holds a hash of each one's first four bytes (folded), and a start whose four bytes miss it is not walked:
  * common bigrams of text ("sc", "pt") hit the filter often, their patterns' prefixes seldom. Not kept when patterns
  * are short or their bigrams common (then most positions would be walked anyway).
@@ -1023,21 +1064,17 @@ function buildGramFilter(
   pats: readonly Uint8Array[],
   exact: readonly boolean[],
   layout: MpmLayout,
-): { gram: Int32Array; gramAt: Uint16Array; gramStep: number; prefix4: Int32Array } {
-  const none = { gram: new Int32Array(0), gramAt: new Uint16Array(0), gramStep: 0, prefix4: new Int32Array(0) };
+): { gramAt: Uint16Array; gramStep: number; prefix4: Int32Array } {
+  const none = { gramAt: new Uint16Array(0), gramStep: 0, prefix4: new Int32Array(0) };
   if (pats.length === 0 || (layout !== 'full16' && layout !== 'full32')) return none;
   let m = Infinity;
   for (const p of pats) if (p.length < m) m = p.length;
   if (m < 3) return none;
   const step = Math.min(m - 1, GRAM_MAX_STEP);
-  const gram = new Int32Array(2048);
   const gramAt = new Uint16Array(65536);
   let set = 0;
   const add = (x: number, q: number): void => {
-    if ((gram[x >>> 5] & (1 << (x & 31))) === 0) {
-      gram[x >>> 5] |= 1 << (x & 31);
-      set++;
-    }
+    if (gramAt[x] === 0) set++;
     gramAt[x] |= 1 << q;
   };
   const variants = (b: number, asWritten: boolean): number[] => {
@@ -1058,7 +1095,7 @@ function buildGramFilter(
       prefix4[y >>> 5] |= 1 << (y & 31);
     }
   }
-  return { gram, gramAt, gramStep: step, prefix4 };
+  return { gramAt, gramStep: step, prefix4 };
 }
 
 /** scanMark searches needles natively in buffers at least this long. */
