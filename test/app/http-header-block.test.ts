@@ -4,18 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { buildHeaderList, cleanHeaderBlock } from '../../src/app/http.js';
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 const NAMES = ['Host', 'User-Agent', 'Accept', 'cookie', 'Cookie', 'Set-Cookie', 'X-A', 'x-a', 'Content-Length', 'COOKIE'];
 const VALUES = ['web', 'curl/8.0', 'a=1; b=2', '*/*', '42', 'x\ty', 'v'];

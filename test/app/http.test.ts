@@ -21,6 +21,7 @@ import {
   TX_RESPONSE_HEADERS,
 } from '../../src/app/types.js';
 import { SHARED } from '../helpers/cli.js';
+import { rng } from '../helpers/rng.js';
 
 const FLAG_NAMES: Record<number, string> = {
   [TX_REQUEST_HEADERS]: 'REQ_HDR',
@@ -1022,18 +1023,6 @@ describe('EVE', () => {
 
 // ---------------------------------------------------------------------------------------------
 // fuzz
-
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('fuzz', () => {
   const samples: Step[][] = [

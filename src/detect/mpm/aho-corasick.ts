@@ -483,9 +483,7 @@ export class Mpm {
     this.epoch = ep;
     if (this.needles !== null && end - off >= NEEDLE_MIN) return this.markNeedles(buf, off, end, seen, hits, hitsStart);
     if (this.gramStep !== 0 && end - off >= GRAM_MIN) {
-      return this.layout === 'full16'
-        ? this.markGram16(buf, off, end, seen, hits, hitsStart)
-        : this.markGram32(buf, off, end, seen, hits, hitsStart);
+      return this.markGram(buf, off, end, seen, hits, hitsStart);
     }
     switch (this.layout) {
       case 'full32':
@@ -852,7 +850,7 @@ export class Mpm {
   // starts is checked by walking the automaton from the root along trie edges only (a state whose depth is not
   // the walked length was reached through a failure link: no pattern starts there).
 
-  private markGram16(buf: Uint8Array, off: number, end: number, seen: Uint8Array, hits: Hits, h: number): number {
+  private markGram(buf: Uint8Array, off: number, end: number, seen: Uint8Array, hits: Hits, h: number): number {
     const at = this.gramAt;
     const step = this.gramStep;
     const step2 = step * 2;
@@ -864,14 +862,31 @@ export class Mpm {
       const x0 = (buf[j] << 8) | buf[j + 1];
       const x1 = (buf[j + step] << 8) | buf[j + step + 1];
       if ((at[x0] | at[x1]) === 0) continue;
-      if (at[x0] !== 0) n = this.gramHit16(buf, j, at[x0], off, end, seen, hits, h, n);
-      if (at[x1] !== 0) n = this.gramHit16(buf, j + step, at[x1], off, end, seen, hits, h, n);
+      if (at[x0] !== 0) n = this.gramHit(buf, j, at[x0], off, end, seen, hits, h, n);
+      if (at[x1] !== 0) n = this.gramHit(buf, j + step, at[x1], off, end, seen, hits, h, n);
     }
     for (; j < last; j += step) {
       const x = (buf[j] << 8) | buf[j + 1];
-      if (at[x] !== 0) n = this.gramHit16(buf, j, at[x], off, end, seen, hits, h, n);
+      if (at[x] !== 0) n = this.gramHit(buf, j, at[x], off, end, seen, hits, h, n);
     }
     return n;
+  }
+
+  /** A filter hit (rare next to the samples): the walk of this automaton's layout. */
+  private gramHit(
+    buf: Uint8Array,
+    j: number,
+    qs: number,
+    off: number,
+    end: number,
+    seen: Uint8Array,
+    hits: Hits,
+    h: number,
+    n: number,
+  ): number {
+    return this.layout === 'full16'
+      ? this.gramHit16(buf, j, qs, off, end, seen, hits, h, n)
+      : this.gramHit32(buf, j, qs, off, end, seen, hits, h, n);
   }
 
   /** A filter hit at j: walk from the starts j - q for the offsets q (bits of `qs`) some pattern has the bigram at. */
@@ -905,27 +920,6 @@ export class Mpm {
         if (depth[st] !== pos - s + 1) break;
         if (st >= mb && this.done[st - mb] !== this.epoch) n = this.mark(st - mb, buf, pos + 1, seen, hits, h, n);
       }
-    }
-    return n;
-  }
-
-  private markGram32(buf: Uint8Array, off: number, end: number, seen: Uint8Array, hits: Hits, h: number): number {
-    const at = this.gramAt;
-    const step = this.gramStep;
-    const step2 = step * 2;
-    const last = end - 1;
-    let n = 0;
-    let j = off;
-    for (; j + step < last; j += step2) {
-      const x0 = (buf[j] << 8) | buf[j + 1];
-      const x1 = (buf[j + step] << 8) | buf[j + step + 1];
-      if ((at[x0] | at[x1]) === 0) continue;
-      if (at[x0] !== 0) n = this.gramHit32(buf, j, at[x0], off, end, seen, hits, h, n);
-      if (at[x1] !== 0) n = this.gramHit32(buf, j + step, at[x1], off, end, seen, hits, h, n);
-    }
-    for (; j < last; j += step) {
-      const x = (buf[j] << 8) | buf[j + 1];
-      if (at[x] !== 0) n = this.gramHit32(buf, j, at[x], off, end, seen, hits, h, n);
     }
     return n;
   }

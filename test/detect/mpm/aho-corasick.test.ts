@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type Mpm, MpmBuilder, type MpmLayout } from '../../../src/detect/mpm/aho-corasick.js';
+import { rng } from '../../helpers/rng.js';
 
 const LAYOUTS: MpmLayout[] = ['full32', 'full16', 'compact32', 'compact16'];
 const RULES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/bench/rules/suricata.rules');
@@ -11,18 +12,6 @@ interface Pat {
   bytes: Uint8Array;
   id: number;
   nocase: boolean;
-}
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const fold = (b: number): number => (b >= 0x41 && b <= 0x5a ? b + 0x20 : b);
