@@ -35,7 +35,7 @@
 // call once all of its ids are marked (an epoch-stamped Uint32Array, no clearing per call), so a pattern that
 // occurs on every line costs one extra load per hit.
 // When every pattern has 3 bytes or more and their leading bigrams are rare (binary shellcode, long URIs), scanMark
-// looks only at every (m - 1)-th bigram of the input in a 64K-entry table and walks the automaton from the root
+// looks only at every min(m - 1, 16)-th bigram of the input in a 64K-entry table and walks the automaton from the root
 // where a pattern may start (buildGramFilter): most bytes of a stream are then never loaded into the automaton.
 
 /** Table layout of a built automaton; see the file comment. */
@@ -390,6 +390,10 @@ export class Mpm {
    * search skips ahead by the pattern's length, instead of walking the automaton. null otherwise.
    */
   private readonly needles: Buffer[] | null;
+  /** Does scanMark search the patterns with Buffer#indexOf (see needles)? */
+  get searchesNatively(): boolean {
+    return this.needles !== null;
+  }
   /** Bit set over a hash of each pattern's first four (case-folded) bytes; empty when a pattern is shorter. */
   private readonly prefix4: Int32Array;
   /** scanMark scratch: done[k] === epoch when every id of matching state k is marked (or k was verified out). */
@@ -908,12 +912,7 @@ export class Mpm {
     for (let q = 0; qs !== 0; qs >>>= 1, q++) {
       const s = j - q;
       if ((qs & 1) === 0 || s < off) continue;
-      if (p4.length !== 0) {
-        // Second look before walking: could a pattern start with these four bytes?
-        if (s + 4 > end) continue;
-        const y = prefixHash(buf[s], buf[s + 1], buf[s + 2], buf[s + 3]);
-        if ((p4[y >>> 5] & (1 << (y & 31))) === 0) continue;
-      }
+      if (p4.length !== 0 && !prefixMayStart(p4, buf, s, end)) continue;
       let st = 0;
       for (let pos = s; pos < end; pos++) {
         st = t[(st << 8) | buf[pos]];
@@ -942,11 +941,7 @@ export class Mpm {
     for (let q = 0; qs !== 0; qs >>>= 1, q++) {
       const s = j - q;
       if ((qs & 1) === 0 || s < off) continue;
-      if (p4.length !== 0) {
-        if (s + 4 > end) continue;
-        const y = prefixHash(buf[s], buf[s + 1], buf[s + 2], buf[s + 3]);
-        if ((p4[y >>> 5] & (1 << (y & 31))) === 0) continue;
-      }
+      if (p4.length !== 0 && !prefixMayStart(p4, buf, s, end)) continue;
       let st = 0;
       for (let pos = s; pos < end; pos++) {
         st = t[st + buf[pos]];
@@ -1036,6 +1031,13 @@ const GRAM_MAX_DENSITY = 0.2;
 const GRAM_MAX_STEP = 16;
 /** Bits of the prefix4 table (2^17 bits, 16 KiB). */
 const PREFIX4_BITS = 17;
+
+/** The second look before a walk: could a pattern start at s, given its first four bytes? */
+function prefixMayStart(p4: Int32Array, buf: Uint8Array, s: number, end: number): boolean {
+  if (s + 4 > end) return false;
+  const y = prefixHash(buf[s], buf[s + 1], buf[s + 2], buf[s + 3]);
+  return (p4[y >>> 5] & (1 << (y & 31))) !== 0;
+}
 
 /** Hash of four bytes, case-folded, into PREFIX4_BITS bits. */
 function prefixHash(b0: number, b1: number, b2: number, b3: number): number {

@@ -332,6 +332,7 @@ describe('Mpm.scanMark', () => {
         .map((p) => ({ ...p, nocase: false }));
       if (pats.length === 0) continue;
       const m = build(pats, 'full16');
+      expect(m.searchesNatively).toBe(true);
       const seen = new Uint8Array(m.idLimit);
       const buf = randomBuf(r, alphabet, 64 + Math.floor(r() * 2000));
       const off = Math.floor(r() * 9);
