@@ -64,17 +64,15 @@ export class FlowKeyBuilder {
     this.srcPort = sp;
     this.dstPort = dp;
     // Compare source and destination endpoints to pick the canonical order.
-    let cmp = 0;
     const s = p.srcAddrOff;
     const t = p.dstAddrOff;
-    const n = v6 ? 16 : 4;
-    for (let i = 0; i < n && cmp === 0; i++) cmp = d[s + i]! - d[t + i]!;
-    if (cmp === 0) cmp = sp - dp;
-    const rev = cmp > 0;
-    this.reversed = rev;
-    const a = rev ? t : s;
-    const b = rev ? s : t;
+    let rev: boolean;
     if (v6) {
+      let cmp = 0;
+      for (let i = 0; i < 16 && cmp === 0; i++) cmp = d[s + i]! - d[t + i]!;
+      rev = cmp > 0 || (cmp === 0 && sp > dp);
+      const a = rev ? t : s;
+      const b = rev ? s : t;
       k[0] = u32be(d, a);
       k[1] = u32be(d, a + 4);
       k[2] = u32be(d, a + 8);
@@ -84,15 +82,20 @@ export class FlowKeyBuilder {
       k[6] = u32be(d, b + 8);
       k[7] = u32be(d, b + 12);
     } else {
-      k[0] = u32be(d, a);
+      // One unsigned word per address: comparing them compares the bytes in order.
+      const sa = u32be(d, s);
+      const da = u32be(d, t);
+      rev = sa > da || (sa === da && sp > dp);
+      k[0] = rev ? da : sa;
       k[1] = 0;
       k[2] = 0;
       k[3] = 0;
-      k[4] = u32be(d, b);
+      k[4] = rev ? sa : da;
       k[5] = 0;
       k[6] = 0;
       k[7] = 0;
     }
+    this.reversed = rev;
     k[8] = rev ? ((dp << 16) | sp) >>> 0 : ((sp << 16) | dp) >>> 0;
     k[9] = (p.ipVersion << 8) | p.ipProto;
     k[10] = this.cfg.vlanInKey ? vlanWord(p) : 0;
@@ -108,16 +111,38 @@ export function vlanWord(p: Packet): number {
   return p.vlanCount === 1 ? p.vlanIds[0]! : (p.vlanIds[0]! | (p.vlanIds[1]! << 16)) >>> 0;
 }
 
-/** Murmur3-style mixing of the key words; symmetric because the key already is. */
+/** One Murmur3 mixing round of word w into h. */
+function mix(h: number, w: number): number {
+  w = Math.imul(w, 0xcc9e2d51);
+  w = (w << 15) | (w >>> 17);
+  h ^= Math.imul(w, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/**
+ * Murmur3-style hash of the key words; symmetric because the key already is. An IPv4 key
+ * (words 1..3 and 5..7 zero) mixes only its six other words: half the work, and a key is
+ * never both (the IP version is in word 9).
+ */
 export function hashKey(k: Uint32Array): number {
   let h = 0x9747b28c;
-  for (let i = 0; i < KEY_WORDS; i++) {
-    let w = Math.imul(k[i]!, 0xcc9e2d51);
-    w = (w << 15) | (w >>> 17);
-    h ^= Math.imul(w, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  h = mix(h, k[0]!);
+  if (k[9]! >>> 8 === 6) {
+    h = mix(h, k[1]!);
+    h = mix(h, k[2]!);
+    h = mix(h, k[3]!);
+    h = mix(h, k[4]!);
+    h = mix(h, k[5]!);
+    h = mix(h, k[6]!);
+    h = mix(h, k[7]!);
+  } else {
+    h = mix(h, k[4]!);
   }
+  h = mix(h, k[8]!);
+  h = mix(h, k[9]!);
+  h = mix(h, k[10]!);
+  h = mix(h, k[11]!);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
