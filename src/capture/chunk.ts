@@ -16,12 +16,11 @@ import type { FrameReader } from './source.js';
 import { CaptureError } from './source.js';
 
 /**
- * Chunk size for large files and pipes. Small enough that a refilled chunk is still in the
+ * Chunk size for files and pipes alike. Small enough that a refilled chunk is still in the
  * CPU cache when its frames are decoded: 256 KiB reads a 752 MB capture in about a third of
  * the time 8 MiB chunks take, and refills (one syscall each) stay rare.
  */
 export const CHUNK_SIZE = 256 * 1024;
-const PIPE_CHUNK_SIZE = 256 * 1024;
 const MIN_CHUNK_SIZE = 4096;
 
 /** An opened input whose first bytes have already been read (to sniff the format). */
@@ -86,7 +85,7 @@ export function openChunkSource(path: string, need: number): ChunkSource {
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new CaptureError(`${displayName(path)}: is a directory`);
-    const size = st.isFile() ? Math.max(MIN_CHUNK_SIZE, Math.min(CHUNK_SIZE, st.size)) : PIPE_CHUNK_SIZE;
+    const size = st.isFile() ? Math.max(MIN_CHUNK_SIZE, Math.min(CHUNK_SIZE, st.size)) : CHUNK_SIZE;
     const src: ChunkSource = { name: path, fd, ownsFd: !stdin, data: Buffer.allocUnsafe(size), end: 0, eof: false };
     while (src.end < need && !src.eof) {
       const n = readInto(fd, src.data, src.end, src.data.length - src.end, path);

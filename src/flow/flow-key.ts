@@ -122,8 +122,8 @@ function mix(h: number, w: number): number {
 
 /**
  * Murmur3-style hash of the key words; symmetric because the key already is. An IPv4 key
- * (words 1..3 and 5..7 zero) mixes only its six other words: half the work, and a key is
- * never both (the IP version is in word 9).
+ * (words 1..3 and 5..7 always zero) mixes only its six other words. Which words are mixed
+ * depends on the IP version in word 9, so equal keys always hash alike.
  */
 export function hashKey(k: Uint32Array): number {
   let h = 0x9747b28c;
