@@ -137,6 +137,7 @@ export class DhcpTx implements AppTx {
   readonly proto = 'dhcp' as const;
   /** Complete on arrival. */
   progress = TX_REQUEST_HEADERS | TX_REQUEST_DONE | TX_RESPONSE_HEADERS | TX_RESPONSE_DONE;
+  inspected = 0;
 
   /** 1 BOOTREQUEST (client to server), 2 BOOTREPLY. */
   op = 0;

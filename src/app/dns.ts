@@ -636,6 +636,7 @@ export interface DnsEveOptions {
 export class DnsTx implements AppTx {
   readonly proto = 'dns' as const;
   progress = 0;
+  inspected = 0;
   request: DnsMessage | undefined = undefined;
   response: DnsMessage | undefined = undefined;
 

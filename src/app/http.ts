@@ -414,6 +414,7 @@ const B_RESP_ENC_SHIFT = 15; // ... of the response body
  */
 export class HttpTx implements AppTx {
   progress = 0;
+  inspected = 0;
 
   // --- request (set at TX_REQUEST_HEADERS)
   /** Port from the absolute URI or Host header; -1 when none was given. */

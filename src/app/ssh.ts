@@ -180,6 +180,7 @@ export class SshTx implements AppTx {
   readonly proto = 'ssh' as const;
   readonly id: number;
   progress = 0;
+  inspected = 0;
   readonly client = new SshSide();
   readonly server = new SshSide();
 

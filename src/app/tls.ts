@@ -455,6 +455,7 @@ export class TlsTx implements AppTx {
   readonly proto = 'tls' as const;
   readonly id: number;
   progress = 0;
+  inspected = 0;
 
   // --- ClientHello ---
   /** ClientHello legacy_version (0 until seen); 0x0002 for an SSL 2.0 CLIENT-HELLO. */

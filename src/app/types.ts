@@ -38,6 +38,12 @@ export interface AppTx {
   readonly id: number;
   /** Bit set of TX_* flags reached so far. */
   progress: number;
+  /**
+   * Bit set of the progress points the detect stage has inspected this transaction at (0 until
+   * then). Kept on the transaction, as Suricata keeps its detect flags, so that a lookup per
+   * progress event costs a field read instead of a WeakMap probe.
+   */
+  inspected: number;
   /** The EVE object for this transaction (`http`, `dns`, ...), built on demand. */
   toEve(): Record<string, unknown>;
 }

@@ -266,8 +266,8 @@ export class DetectEngine {
     set.add(sig);
   }
 
-  /** Progress points already inspected per transaction. */
-  private readonly txDone = new WeakMap<AppTx, number>();
+  /** Tells this engine's marks on transactions (AppTx.inspected) from those of an earlier one. */
+  private readonly generation = nextGeneration();
   /** The packet being processed (stream chunks arrive while the flow stage handles it). */
   private packet: Packet | null = null;
 
@@ -644,14 +644,17 @@ export class DetectEngine {
    */
   inspectTx(flow: number, tx: AppTx, p: Packet | null): void {
     const appId = this.flows.table.appProto(flow);
-    const done = this.txDone.get(tx) ?? 0;
+    // tx.inspected: this engine's generation above the four stage bits (a transaction open when
+    // the rules were replaced is inspected afresh by the new engine, stage by stage)
+    const mark = tx.inspected;
+    const done = mark >>> 4 === this.generation ? mark & 15 : 0;
     let top = 0;
     for (const s of STAGES) if (tx.progress >= s) top = s;
     if (top === 0) return;
     let newly = 0;
     for (const s of STAGES) if (s <= top && (done & s) === 0) newly |= s;
     if (newly === 0) return;
-    this.txDone.set(tx, done | newly);
+    tx.inspected = (this.generation << 4) | done | newly;
     for (const d of DIRECTIONS) {
       const g = this.txGroups[appId * 2 + d];
       if (g === undefined) continue;
@@ -854,6 +857,14 @@ function groupHasWords(g: Rule['src'], words: readonly number[], v6: boolean): b
   if (!v6) return addressGroupHasV4(g, words[0]!);
   for (let i = 0; i < 4; i++) V6_SCRATCH.writeUInt32BE(words[i]! >>> 0, i * 4);
   return addressGroupHasV6(g, V6_SCRATCH, 0);
+}
+
+let generations = 0;
+
+/** 1, 2, ... (never 0, the mark of a transaction no engine has inspected), wrapping below 2^27. */
+function nextGeneration(): number {
+  generations = (generations % 0x7ffffff) + 1;
+  return generations;
 }
 
 /** Insertion sort of a[0, n) (candidate lists are short). */
