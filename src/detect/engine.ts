@@ -109,25 +109,32 @@ class RuleSet {
 /** Transaction rules of one app protocol and direction: one prefilter per buffer. */
 class TxGroup {
   readonly byBuffer = new Map<BufferName, RuleSet>();
+  /** Per buffer: the progress points (TX_* bits) at which some rule of its set is evaluated. */
+  private readonly stagesOf = new Map<BufferName, number>();
   readonly always = new RuleSet();
-  sets: { buffer: BufferName; set: RuleSet }[] = [];
+  /** `stages`: a set is scanned only at a progress point one of its rules is evaluated at. */
+  sets: { buffer: BufferName; set: RuleSet; stages: number }[] = [];
+
+  constructor(private readonly dir: Direction) {}
 
   add(sig: Sig): void {
     if (sig.fp === null) this.always.add(sig);
     else {
-      let s = this.byBuffer.get(sig.fp.buffer);
+      const b = sig.fp.buffer;
+      let s = this.byBuffer.get(b);
       if (s === undefined) {
         s = new RuleSet();
-        this.byBuffer.set(sig.fp.buffer, s);
+        this.byBuffer.set(b, s);
       }
       s.add(sig);
+      this.stagesOf.set(b, (this.stagesOf.get(b) ?? 0) | sig.txStage[this.dir]!);
     }
   }
 
   build(): void {
     this.always.build();
     for (const s of this.byBuffer.values()) s.build();
-    this.sets = [...this.byBuffer].map(([buffer, set]) => ({ buffer, set }));
+    this.sets = [...this.byBuffer].map(([buffer, set]) => ({ buffer, set, stages: this.stagesOf.get(buffer)! }));
   }
 }
 
@@ -321,7 +328,7 @@ export class DetectEngine {
           const key = sig.appId * 2 + d;
           let g = this.txGroups[key];
           if (g === undefined) {
-            g = new TxGroup();
+            g = new TxGroup(d);
             this.txGroups[key] = g;
           }
           g.add(sig);
@@ -664,8 +671,9 @@ export class DetectEngine {
 
   private runTxGroup(g: TxGroup, flow: number, tx: AppTx, dir: Direction, stages: number, p: Packet | null): void {
     let n = 0;
-    for (const { buffer, set } of g.sets) {
-      if (set.mpm === null) continue;
+    for (const { buffer, set, stages: at } of g.sets) {
+      // a buffer complete since an earlier stage is scanned again only if one of its rules is due now
+      if (set.mpm === null || (at & stages) === 0) continue;
       if (isMultiBuffer(buffer)) {
         const count = multiBufferCount(tx, buffer);
         for (let i = 0; i < count; i++) {
