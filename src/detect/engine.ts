@@ -202,6 +202,16 @@ class PortSets {
 
   /** No rule in any set (set by build()). */
   empty = true;
+
+  /**
+   * The set for a port (-1: a packet without ports, the any-port set). With no port-specific
+   * rule there is one set and the 128 KiB port map is not read: a to-client packet's
+   * destination is a random ephemeral port, and that load missed the cache on every packet.
+   */
+  setFor(port: number): RuleSet {
+    const sets = this.sets;
+    return sets.length === 1 || port < 0 ? sets[0]! : sets[this.setOfPort[port]!]!;
+  }
 }
 
 /** Per flow direction: the tail of the stream already inspected. */
@@ -257,7 +267,8 @@ export class DetectEngine {
   private pendingLen = 0;
   private pendingFlow = -1;
   private pendingDir: Direction = TO_SERVER;
-  private readonly boundary: Buffer;
+  /** Bytes a stream tail keeps free after its kept bytes: the next chunk's first maxPattern - 1. */
+  private readonly tailRoom: number;
   /**
    * Per flow direction (flow * 2 + dir): transaction rules whose payload part matched the
    * stream so far (rules mixing raw content with app-layer buffers; rare, so a Map).
@@ -367,7 +378,7 @@ export class DetectEngine {
     for (const s of this.streamGroups) s.build();
     for (const g of this.txGroups) g?.build();
     const maxStreamPattern = Math.max(this.streamGroups[0]!.maxPattern, this.streamGroups[1]!.maxPattern);
-    this.boundary = Buffer.allocUnsafe(Math.max(2, 2 * maxStreamPattern));
+    this.tailRoom = Math.max(1, maxStreamPattern - 1);
     this.counters = {
       alerts: 0,
       rulesLoaded: n,
@@ -402,8 +413,8 @@ export class DetectEngine {
     const dir: Direction = toServer ? TO_SERVER : TO_CLIENT;
     // A packet without ports (ICMP, ...) meets only the rules for any port.
     const port = p.dstPort;
-    const header = g.header.sets[port >= 0 ? g.header.setOfPort[port]! : 0]!;
-    const payloadSet = g.payload.sets[port >= 0 ? g.payload.setOfPort[port]! : 0]!;
+    const header = g.header.setFor(port);
+    const payloadSet = g.payload.setFor(port);
     let n = this.addAlways(header, 0);
     if (p.payloadLen > 0) n += this.collect(payloadSet, p.data, p.payloadOff, p.payloadOff + p.payloadLen, n);
     n = this.addAlways(payloadSet, n);
@@ -428,10 +439,11 @@ export class DetectEngine {
           const k = stream.maxPattern - 1;
           const a = Math.min(k, tailLen);
           const b = Math.min(k, cEnd - cOff);
-          const bd = this.boundary;
-          copyBytes(tail!.buf, tailLen - a, tailLen, bd, 0);
-          copyBytes(src, cOff, cOff + b, bd, a);
-          n += stream.mpm.scanMark(bd, 0, a + b, this.seen, this.cand, n);
+          // the chunk's first bytes go in the room after the kept ones: one copy makes the seam
+          // contiguous
+          const tb = tail!.buf;
+          copyBytes(src, cOff, cOff + b, tb, tailLen);
+          n += stream.mpm.scanMark(tb, tailLen - a, tailLen + b, this.seen, this.cand, n);
         }
         n = this.addAlways(stream, n);
       }
@@ -513,7 +525,7 @@ export class DetectEngine {
   /** The stream rule set for a flow direction (by the flow's server port). */
   private streamSetFor(flow: number, dir: Direction): RuleSet {
     const g = this.streamGroups[dir]!;
-    return g.sets[g.setOfPort[this.flows.serverPort(flow)]!]!;
+    return g.setFor(this.flows.serverPort(flow));
   }
 
   /** Stream bytes outside the packet's own direction: a pass of their own. */
@@ -551,7 +563,7 @@ export class DetectEngine {
     const ti = flow * 2 + dir;
     let tail = this.tailOf(flow, dir);
     if (tail === undefined) {
-      tail = new StreamTail(keep);
+      tail = new StreamTail(keep + this.tailRoom);
       this.tails[ti] = tail;
     }
     this.tailSeq[ti] = this.flows.table.seq(flow);
@@ -889,12 +901,13 @@ function sortInts(a: Int32Array, n: number): void {
 }
 
 /**
- * src[s, e) to dst at `at`. Short runs (a pattern's length at a segment boundary) are copied by
- * hand: Buffer#copy costs more in argument checks than in copying a few dozen bytes.
+ * src[s, e) to dst at `at` (in bounds, distinct buffers). Short runs (a pattern's length at a
+ * segment boundary) are copied by hand; longer ones by TypedArray#set of a view, which costs
+ * less per call than Buffer#copy (that validates its arguments and makes the same view in JS).
  */
 function copyBytes(src: Buffer, s: number, e: number, dst: Buffer, at: number): void {
-  if (e - s > 48) {
-    src.copy(dst, at, s, e);
+  if (e - s > 32) {
+    dst.set(new Uint8Array(src.buffer, src.byteOffset + s, e - s), at);
     return;
   }
   for (let i = s; i < e; i++) dst[at++] = src[i]!;
@@ -903,17 +916,17 @@ function copyBytes(src: Buffer, s: number, e: number, dst: Buffer, at: number): 
 function appendTail(tail: StreamTail, buf: Buffer, off: number, end: number, keep: number): void {
   const len = end - off;
   if (len >= keep) {
-    buf.copy(tail.buf, 0, end - keep, end);
+    copyBytes(buf, end - keep, end, tail.buf, 0);
     tail.len = keep;
     return;
   }
   const total = tail.len + len;
   if (total > keep) {
     const drop = total - keep;
-    tail.buf.copy(tail.buf, 0, drop, tail.len);
+    tail.buf.copyWithin(0, drop, tail.len);
     tail.len -= drop;
   }
-  buf.copy(tail.buf, tail.len, off, end);
+  copyBytes(buf, off, end, tail.buf, tail.len);
   tail.len += len;
 }
 
