@@ -61,6 +61,7 @@
 
 import { isUtf8 } from 'node:buffer';
 import { brotliDecompressSync, inflateRawSync, inflateSync, constants as zc } from 'node:zlib';
+import { copyBytes } from '../core/bytes.js';
 import {
   normalizeHostInto,
   normalizeUriInto,
@@ -2395,7 +2396,7 @@ class HttpState implements AppParserState {
     const n = Math.min(b - a, Math.max(room, 0));
     if (n > 0) {
       const h = this.ensure(s, n + TAIL + 2);
-      buf.copy(h, s.headLen, a, a + n);
+      copyBytes(buf, a, a + n, h, s.headLen);
       s.headLen += n;
     }
     if (n < b - a) {
@@ -2729,7 +2730,7 @@ class HttpState implements AppParserState {
     const own = OWN;
     const I = OWN_I32;
     const at = OWN_AT;
-    src.copy(own, at, base, end);
+    copyBytes(src, base, end, own, at);
     const d = at - base; // src offset -> own offset
     tx._rq = own;
     tx._rqI = I;
@@ -2865,7 +2866,7 @@ class HttpState implements AppParserState {
     const own = OWN;
     const I = OWN_I32;
     const at = OWN_AT;
-    src.copy(own, at, base, end);
+    copyBytes(src, base, end, own, at);
     const d = at - base; // src offset -> own offset
     tx._rs = own;
     tx._rsI = I;
@@ -3139,14 +3140,14 @@ class HttpState implements AppParserState {
       if (tx._reqGap || tx._reqBodyLen >= max) return;
       const k = Math.min(n, max - tx._reqBodyLen);
       tx._reqBody = grow(tx._reqBody, tx._reqBodyLen, k, max);
-      buf.copy(tx._reqBody, tx._reqBodyLen, a, a + k);
+      copyBytes(buf, a, a + k, tx._reqBody, tx._reqBodyLen);
       tx._reqBodyLen += k;
     } else {
       tx.responseBodyLength += n;
       if (tx._respGap || tx._respBodyLen >= max) return;
       const k = Math.min(n, max - tx._respBodyLen);
       tx._respBody = grow(tx._respBody, tx._respBodyLen, k, max);
-      buf.copy(tx._respBody, tx._respBodyLen, a, a + k);
+      copyBytes(buf, a, a + k, tx._respBody, tx._respBodyLen);
       tx._respBodyLen += k;
     }
   }
@@ -3451,7 +3452,7 @@ function grow(b: Buffer | null, len: number, add: number, max: number): Buffer {
   const need = len + add;
   if (b !== null && b.length >= need) return b;
   const n = Buffer.allocUnsafe(Math.min(max, Math.max(need, b === null ? 4096 : b.length * 2)));
-  if (b !== null) b.copy(n, 0, 0, len);
+  if (b !== null) copyBytes(b, 0, len, n, 0);
   return n;
 }
 

@@ -40,7 +40,7 @@ import type { AppLayerProtocolTest, BufferName, PcreMatch, Rule } from './rules/
 import { addressGroupHasV4, addressGroupHasV6, portGroupHas } from './rules/vars.js';
 import { compileSig, type FastPattern, PC_TCP, PROTO_CLASSES, protoClassOf, type Sig } from './signature.js';
 import { ThresholdTable } from './threshold.js';
-import { u32be } from '../core/bytes.js';
+import { copyBytes, u32be } from '../core/bytes.js';
 
 export interface DetectConfig {
   /** Bytes of each TCP direction kept to find contents split across segments. */
@@ -506,9 +506,9 @@ export class DetectEngine {
       let scratch = this.pendingScratch;
       if (scratch.length < need) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
       if (this.pendingSrc !== scratch || this.pendingOff !== 0) {
-        this.pendingSrc.copy(scratch, 0, this.pendingOff, this.pendingOff + this.pendingLen);
+        copyBytes(this.pendingSrc, this.pendingOff, this.pendingOff + this.pendingLen, scratch, 0);
       }
-      buf.copy(scratch, this.pendingLen, off, end);
+      copyBytes(buf, off, end, scratch, this.pendingLen);
       this.pendingScratch = scratch;
       this.pendingSrc = scratch;
       this.pendingOff = 0;
@@ -573,8 +573,8 @@ export class DetectEngine {
   private windowOf(tail: StreamTail, chunk: Buffer): Buffer {
     const need = tail.len + chunk.length;
     if (this.window.length < need) this.window = Buffer.allocUnsafe(Math.max(need, this.window.length * 2));
-    tail.buf.copy(this.window, 0, 0, tail.len);
-    chunk.copy(this.window, tail.len);
+    copyBytes(tail.buf, 0, tail.len, this.window, 0);
+    copyBytes(chunk, 0, chunk.length, this.window, tail.len);
     return this.window.subarray(0, need);
   }
 
@@ -898,19 +898,6 @@ function sortInts(a: Int32Array, n: number): void {
     }
     a[j + 1] = v;
   }
-}
-
-/**
- * src[s, e) to dst at `at` (in bounds, distinct buffers). Short runs (a pattern's length at a
- * segment boundary) are copied by hand; longer ones by TypedArray#set of a view, which costs
- * less per call than Buffer#copy (that validates its arguments and makes the same view in JS).
- */
-function copyBytes(src: Buffer, s: number, e: number, dst: Buffer, at: number): void {
-  if (e - s > 32) {
-    dst.set(new Uint8Array(src.buffer, src.byteOffset + s, e - s), at);
-    return;
-  }
-  for (let i = s; i < e; i++) dst[at++] = src[i]!;
 }
 
 function appendTail(tail: StreamTail, buf: Buffer, off: number, end: number, keep: number): void {
