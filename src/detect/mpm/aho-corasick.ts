@@ -323,7 +323,7 @@ function chooseLayout(options: MpmBuildOptions, states: number): MpmLayout {
   }
 }
 
-interface MpmData {
+interface MpmData extends GramFilter {
   layout: MpmLayout;
   states: number;
   classes: number;
@@ -342,12 +342,6 @@ interface MpmData {
   ids: Int32Array;
   idLimit: number;
   idCount: number;
-  gramAt: Uint16Array;
-  gramNext: Uint16Array;
-  gramPrev: Uint16Array;
-  gramUnchecked: number;
-  gramStep: number;
-  prefix4: Int32Array;
 }
 
 /**
@@ -1076,6 +1070,16 @@ function prefixHash(b0: number, b1: number, b2: number, b3: number): number {
   return Math.imul(w, 0x9e3779b1) >>> (32 - PREFIX4_BITS);
 }
 
+/** The sampled-bigram prefilter's tables (see buildGramFilter). */
+interface GramFilter {
+  gramAt: Uint16Array;
+  gramNext: Uint16Array;
+  gramPrev: Uint16Array;
+  gramUnchecked: number;
+  gramStep: number;
+  prefix4: Int32Array;
+}
+
 /**
  * The sampled-bigram prefilter of a full-layout automaton whose shortest pattern has m >= 3 bytes. Every
  * occurrence of a pattern covers m - 1 consecutive bigram positions, so looking at every step-th position
@@ -1096,14 +1100,7 @@ function buildGramFilter(
   pats: readonly Uint8Array[],
   exact: readonly boolean[],
   layout: MpmLayout,
-): {
-  gramAt: Uint16Array;
-  gramNext: Uint16Array;
-  gramPrev: Uint16Array;
-  gramUnchecked: number;
-  gramStep: number;
-  prefix4: Int32Array;
-} {
+): GramFilter {
   const none = {
     gramAt: new Uint16Array(0),
     gramNext: new Uint16Array(0),
