@@ -36,6 +36,8 @@ export const PC_ICMP = 2;
 export const PC_OTHER = 3;
 const STATES = 3;
 const CLASSES = 4 * STATES;
+/** Buckets of a new table (it doubles as flows come). */
+const INITIAL_BUCKETS = 4096;
 
 export interface StateTimeouts {
   new: number;
@@ -122,9 +124,14 @@ export type FlowEndHandler = (idx: number, reason: number) => void;
 
 export class FlowTable {
   readonly capacity: number;
-  private readonly mask: number;
-  /** Bucket heads hold slot + 1 (0 = none), so a fresh zeroed array needs no fill. */
-  private readonly buckets: Int32Array;
+  private mask: number;
+  /**
+   * Bucket heads hold slot + 1 (0 = none), so a fresh zeroed array needs no fill. The array
+   * grows with the flows in use (at most half full) up to its size for `capacity`: a table
+   * sized for a million flows holding fifty thousand keeps its buckets in cache.
+   */
+  private buckets: Int32Array;
+  private readonly maxBuckets: number;
   // Views over the records.
   readonly u32: Uint32Array;
   readonly i32: Int32Array;
@@ -153,8 +160,10 @@ export class FlowTable {
     this.capacity = cap;
     let nb = 16;
     while (nb < cap) nb <<= 1;
-    this.mask = nb - 1;
-    this.buckets = new Int32Array(nb);
+    this.maxBuckets = nb;
+    const first = Math.min(nb, INITIAL_BUCKETS);
+    this.mask = first - 1;
+    this.buckets = new Int32Array(first);
     const buf = new ArrayBuffer(cap * RECORD_BYTES);
     this.u32 = new Uint32Array(buf);
     this.i32 = new Int32Array(buf);
@@ -259,6 +268,7 @@ export class FlowTable {
     while ((this.freeTop === 0 && this.fresh === this.capacity) || this.overMemcap()) {
       if (!this.evictOldest()) break;
     }
+    if (this.active >= this.buckets.length >> 1 && this.buckets.length < this.maxBuckets) this.growBuckets();
     const idx = this.freeTop > 0 ? this.free[--this.freeTop]! : this.fresh++;
     const w = idx * RW;
     const d = idx * RD;
@@ -379,6 +389,23 @@ export class FlowTable {
     if (ext !== 0) this.addExtBytes(idx, -ext);
     this.free[this.freeTop++] = idx;
     this.active--;
+  }
+
+  /** Double the bucket array and re-link every flow in use (each is on one timeout list). */
+  private growBuckets(): void {
+    const nb = this.buckets.length * 2;
+    const buckets = new Int32Array(nb);
+    const mask = nb - 1;
+    const i32 = this.i32;
+    for (let cls = 0; cls < CLASSES; cls++) {
+      for (let idx = this.listHead[cls]!; idx >= 0; idx = i32[idx * RW + R_NEXT]!) {
+        const b = this.u32[idx * RW + R_HASH]! & mask;
+        i32[idx * RW + R_CHAIN] = buckets[b]!;
+        buckets[b] = idx + 1;
+      }
+    }
+    this.buckets = buckets;
+    this.mask = mask;
   }
 
   private unchain(idx: number): void {

@@ -178,6 +178,29 @@ describe('UDP flows and limits', () => {
     expect(lonely.flow.reason).toBe('timeout'); // new UDP lives 30 s
   });
 
+  it('keeps thousands of concurrent flows apart (the table grows its hash buckets as flows come)', () => {
+    const t0 = 1_700_000_000;
+    const recs: PcapRecord[] = [];
+    const flowCount = 12_000;
+    // Every request first, then every reply: all flows are open at once.
+    const peer = (i: number) => ({ ip: `10.67.${(i >> 8) & 255}.${i & 255}`, port: 20000 + (i % 1000) });
+    for (let i = 0; i < flowCount; i++) {
+      recs.push({ data: udpFrame(peer(i), server, Buffer.from(`q${i}`)), sec: t0, frac: i });
+    }
+    for (let i = 0; i < flowCount; i++) {
+      recs.push({ data: udpFrame(server, peer(i), Buffer.from(`reply ${i}`)), sec: t0 + 1, frac: i });
+    }
+    const flows = flowsOf(replay(recs).recs);
+    expect(flows).toHaveLength(flowCount);
+    for (const f of flows) {
+      expect(f.dest_ip).toBe(server.ip);
+      expect(f.flow.pkts_toserver).toBe(1);
+      expect(f.flow.pkts_toclient).toBe(1);
+      expect(f.flow.state).toBe('established');
+    }
+    expect(new Set(flows.map((f) => `${f.src_ip}:${f.src_port}`)).size).toBe(flowCount);
+  });
+
   it('evicts the oldest flows with reason forced when the table is full', () => {
     const cfg = join(tmp.path, 'small.yaml');
     writeFileSync(cfg, 'flow:\n  max-flows: 16\n');
