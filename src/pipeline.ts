@@ -117,11 +117,10 @@ export class Pipeline implements FlowListener, AlertSink {
     decodePacket(p, this.decodeStats);
     this.lastTsSec = p.tsSec;
     this.lastTsNsec = p.tsNsec;
-    const ts = p.tsSec + p.tsNsec * 1e-9;
     // A second copy of the same IP packet from the mirror is counted and dropped.
-    if (p.l3Off >= 0 && this.dedup.isDuplicate(p, ts)) return;
+    if (p.l3Off >= 0 && this.dedup.enabled && this.dedup.isDuplicate(p)) return;
     if (p.isFragment) {
-      this.fragment(p, ts);
+      this.fragment(p);
       return;
     }
     if (p.anomalyCount !== 0 && this.writeAnomalies) this.logAnomalies(p);
@@ -141,7 +140,8 @@ export class Pipeline implements FlowListener, AlertSink {
     this.current = null;
   }
 
-  private fragment(p: Packet, ts: number): void {
+  private fragment(p: Packet): void {
+    const ts = p.tsSec + p.tsNsec * 1e-9;
     const before = p.anomalyCount;
     const rebuilt = this.defrag.add(p, p.tsSec);
     for (let i = before; i < p.anomalyCount; i++) this.decodeStats.anomalies[p.anomalies[i]!]++;
@@ -165,10 +165,10 @@ export class Pipeline implements FlowListener, AlertSink {
 
   flowEnd(engine: FlowEngine, idx: number, reason: number): void {
     const ext = engine.ext[idx];
-    if (ext !== undefined) {
+    if (ext !== undefined && ext.pendingTxs !== null) {
       // Transactions still open when the flow ends are written as they stand.
       for (const tx of ext.pendingTxs) this.writeTx(engine, idx, tx);
-      ext.pendingTxs.length = 0;
+      ext.pendingTxs = null;
     }
     if (this.writeFlows) {
       const alerted = this.alertedFlow[idx] === engine.table.seq(idx) + 1;
@@ -200,12 +200,12 @@ export class Pipeline implements FlowListener, AlertSink {
     // A transaction is written once, when complete; one still open at the flow's end is
     // written then (flowEnd).
     const ext = engine.ext[idx]!;
-    const pending = ext.pendingTxs.indexOf(tx);
+    const pending = ext.pendingTxs === null ? -1 : ext.pendingTxs.indexOf(tx);
     if ((tx.progress & TX_RESPONSE_DONE) !== 0) {
-      if (pending >= 0) ext.pendingTxs.splice(pending, 1);
+      if (pending >= 0) ext.pendingTxs!.splice(pending, 1);
       this.writeTx(engine, idx, tx);
     } else if (pending < 0) {
-      ext.pendingTxs.push(tx);
+      (ext.pendingTxs ??= []).push(tx);
     }
   }
 

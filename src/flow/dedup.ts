@@ -39,9 +39,17 @@ export class MirrorDedup {
     this.ts = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
   }
 
-  /** True when `p` (decoded, with an IP layer) repeats a packet seen within the window. */
-  isDuplicate(p: Packet, now: number): boolean {
+  get enabled(): boolean {
+    return this.cfg.enabled;
+  }
+
+  /**
+   * True when `p` (decoded, with an IP layer) repeats a packet seen within the window. The
+   * time comes from the packet: a float argument would be boxed on every call.
+   */
+  isDuplicate(p: Packet): boolean {
     if (!this.cfg.enabled || p.l3Off < 0) return false;
+    const now = p.tsSec + p.tsNsec * 1e-9;
     const d = p.data;
     const start = p.l3Off;
     // Hash 32-bit words: the fixed IP header (TTL / hop limit and the IPv4 checksum masked

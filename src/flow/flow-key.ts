@@ -148,5 +148,7 @@ export function hashKey(k: Uint32Array): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return h >>> 0;
+  // 30 bits: a small integer, so returning it allocates nothing (a uint32 above 2^30 would
+  // be boxed on every call). The table masks it and the flow_id keeps its low 20 bits.
+  return h & 0x3fffffff;
 }

@@ -87,8 +87,7 @@ export function pcapTransactions(path: string): HttpTx[] {
   const defrag = new Defragmenter({});
   const q = new Packet();
   eachPacket(path, (p, stats) => {
-    const ts = p.tsSec + p.tsNsec * 1e-9;
-    if (p.l3Off >= 0 && dedup.isDuplicate(p, ts)) return;
+    if (p.l3Off >= 0 && dedup.isDuplicate(p)) return;
     if (p.isFragment) {
       const rb = defrag.add(p, p.tsSec);
       if (rb === null) return;
