@@ -109,27 +109,55 @@ const SPLIT_SLOTS = 1 << 16;
 /** Bytes kept from the start of a direction while probing needs more. */
 const PROBE_BUFFER_MAX = 1024;
 
-/** Per-flow state beyond the table's arrays: streams and the app-layer parser. */
+/**
+ * Per-flow state beyond the table's arrays: streams and the app-layer parser. Per-direction
+ * state is in pairs of fields, not two-element arrays: every flow lives until it ends, so
+ * each small array would be one more object for the young-generation GC to copy.
+ */
 export class FlowExt {
-  /** Stream reassemblers, [to server, to client]; created at the first payload. */
-  readonly streams: [StreamReassembler | null, StreamReassembler | null] = [null, null];
+  /** Stream reassembler to the server and to the client; created at the first payload. */
+  streamTs: StreamReassembler | null = null;
+  streamTc: StreamReassembler | null = null;
   parser: AppParser | null = null;
   app: AppParserState | null = null;
   /** The port-based first guess, tried first when probing. */
   guess: AppParser | undefined;
   /** Per direction: bytes held while probing says NEED_MORE. */
-  readonly probeBuf: [Buffer | null, Buffer | null] = [null, null];
-  /** Per direction: probing gave NO for every parser. */
-  readonly probeFailed: [boolean, boolean] = [false, false];
+  probeBufTs: Buffer | null = null;
+  probeBufTc: Buffer | null = null;
+  /** Bit `1 << dir`: probing that direction gave NO for every parser. */
+  probeFailedBits = 0;
   /** Transactions seen on the flow (EVE tx_cnt). */
   txCount = 0;
-  /** Transactions reported but not yet written out, owned by the output stage. */
-  readonly pendingTxs: AppTx[] = [];
+  /** Transactions reported but not yet written out, owned by the output stage (made on first use). */
+  pendingTxs: AppTx[] | null = null;
   /** Slot index, and the flow's sequence number, to recognise a recycled slot. */
   constructor(
     public idx: number,
     public seq: number,
   ) {}
+
+  stream(dir: Direction): StreamReassembler | null {
+    return dir === TO_SERVER ? this.streamTs : this.streamTc;
+  }
+
+  setStream(dir: Direction, r: StreamReassembler | null): void {
+    if (dir === TO_SERVER) this.streamTs = r;
+    else this.streamTc = r;
+  }
+
+  probeBuf(dir: Direction): Buffer | null {
+    return dir === TO_SERVER ? this.probeBufTs : this.probeBufTc;
+  }
+
+  setProbeBuf(dir: Direction, b: Buffer | null): void {
+    if (dir === TO_SERVER) this.probeBufTs = b;
+    else this.probeBufTc = b;
+  }
+
+  probeFailed(dir: Direction): boolean {
+    return (this.probeFailedBits & (1 << dir)) !== 0;
+  }
 }
 
 export class FlowEngine implements AppSink, StreamSink {
@@ -262,7 +290,7 @@ export class FlowEngine implements AppSink, StreamSink {
   private directionClosed(idx: number, dir: Direction): void {
     const ext = this.ext[idx];
     if (ext === undefined || ext.app === null || ext.seq !== this.table.seq(idx)) return;
-    const r = ext.streams[dir];
+    const r = ext.stream(dir);
     if (r !== null && r.bufferedSegments > 0) return;
     ext.app.closeDirection?.(dir);
   }
@@ -326,14 +354,15 @@ export class FlowEngine implements AppSink, StreamSink {
 
   private tcpPayload(p: Packet, idx: number, dir: Direction): void {
     const ext = this.extOf(idx);
-    let r = ext.streams[dir];
+    let r = ext.stream(dir);
     // Data on a SYN (TCP Fast Open) starts after the SYN's sequence number.
-    const seq = p.tcpFlags & 0x02 ? (p.tcpSeq + 1) >>> 0 : p.tcpSeq;
+    // As an int32 (same value mod 2^32): a uint32 above 2^31 would be boxed as an argument.
+    const seq = (p.tcpFlags & 0x02 ? p.tcpSeq + 1 : p.tcpSeq) | 0;
     if (r === null) {
       r = new StreamReassembler(this.config.reassembly);
       const dirIdx = idx * 2 + dir;
       r.init(this.synSeen[dirIdx] ? this.isn[dirIdx]! : seq);
-      ext.streams[dir] = r;
+      ext.setStream(dir, r);
     }
     this.curExt = ext;
     this.curDir = dir;
@@ -344,13 +373,16 @@ export class FlowEngine implements AppSink, StreamSink {
   private flushStreams(idx: number): void {
     const ext = this.ext[idx];
     if (ext === undefined) return;
-    for (const dir of [TO_SERVER, TO_CLIENT] as const) {
-      const r = ext.streams[dir];
-      if (r === null) continue;
-      this.curExt = ext;
-      this.curDir = dir;
-      r.flush(this);
-    }
+    this.flushStream(ext, TO_SERVER);
+    this.flushStream(ext, TO_CLIENT);
+  }
+
+  private flushStream(ext: FlowExt, dir: Direction): void {
+    const r = ext.stream(dir);
+    if (r === null) return;
+    this.curExt = ext;
+    this.curDir = dir;
+    r.flush(this);
   }
 
   // StreamSink: in-order bytes from a reassembler.
@@ -396,12 +428,12 @@ export class FlowEngine implements AppSink, StreamSink {
       ext.app.parse(dir, buf, off, end, this.nowSec, this.nowNsec);
       return;
     }
-    if (this.table.appProto(ext.idx) === APP_FAILED || ext.probeFailed[dir]) return;
+    if (this.table.appProto(ext.idx) === APP_FAILED || ext.probeFailed(dir)) return;
     // Probe with what this direction has so far (earlier bytes held while NEED_MORE).
     let pbuf = buf;
     let poff = off;
     let pend = end;
-    const held = ext.probeBuf[dir];
+    const held = ext.probeBuf(dir);
     if (held !== null) {
       pbuf = Buffer.concat([held, buf.subarray(off, end)]);
       poff = 0;
@@ -420,7 +452,7 @@ export class FlowEngine implements AppSink, StreamSink {
     }
     if (parser === null) {
       // Undecided: keep the bytes (bounded) for the next try.
-      if (pend - poff <= PROBE_BUFFER_MAX) ext.probeBuf[dir] = Buffer.from(pbuf.subarray(poff, pend));
+      if (pend - poff <= PROBE_BUFFER_MAX) ext.setProbeBuf(dir, Buffer.from(pbuf.subarray(poff, pend)));
       else this.probeGaveUp(ext, dir);
       return;
     }
@@ -428,7 +460,7 @@ export class FlowEngine implements AppSink, StreamSink {
       this.probeGaveUp(ext, dir);
       return;
     }
-    ext.probeBuf[dir] = null;
+    ext.setProbeBuf(dir, null);
     ext.parser = parser;
     ext.app = parser.create(this, ext);
     const id = appId(parser.name);
@@ -465,15 +497,14 @@ export class FlowEngine implements AppSink, StreamSink {
     const f = t.u8[b + R_FLAGS_TS]!;
     t.u8[b + R_FLAGS_TS] = t.u8[b + R_FLAGS_TC]!;
     t.u8[b + R_FLAGS_TC] = f;
-    const s0 = ext.streams[0];
-    ext.streams[0] = ext.streams[1];
-    ext.streams[1] = s0;
-    const p0 = ext.probeBuf[0];
-    ext.probeBuf[0] = ext.probeBuf[1];
-    ext.probeBuf[1] = p0;
-    const f0 = ext.probeFailed[0];
-    ext.probeFailed[0] = ext.probeFailed[1];
-    ext.probeFailed[1] = f0;
+    const s0 = ext.streamTs;
+    ext.streamTs = ext.streamTc;
+    ext.streamTc = s0;
+    const p0 = ext.probeBufTs;
+    ext.probeBufTs = ext.probeBufTc;
+    ext.probeBufTc = p0;
+    const fb = ext.probeFailedBits;
+    ext.probeFailedBits = ((fb & 1) << 1) | ((fb >> 1) & 1);
     if (this.curExt === ext) this.curDir = this.curDir === TO_SERVER ? TO_CLIENT : TO_SERVER;
     this.lastToServer = !this.lastToServer;
     this.reversedFlows++;
@@ -499,9 +530,9 @@ export class FlowEngine implements AppSink, StreamSink {
   }
 
   private probeGaveUp(ext: FlowExt, dir: Direction): void {
-    ext.probeBuf[dir] = null;
-    ext.probeFailed[dir] = true;
-    const otherFailed = ext.probeFailed[dir === TO_SERVER ? TO_CLIENT : TO_SERVER];
+    ext.setProbeBuf(dir, null);
+    ext.probeFailedBits |= 1 << dir;
+    const otherFailed = ext.probeFailed(dir === TO_SERVER ? TO_CLIENT : TO_SERVER);
     // Both directions spoke and neither matched, or the client spoke and nothing matched:
     // no parser will take this flow (Suricata's app_proto "failed").
     if (otherFailed || dir === TO_SERVER) {
@@ -509,8 +540,8 @@ export class FlowEngine implements AppSink, StreamSink {
       this.appFailed[this.table.ipProto(ext.idx) === 6 ? 0 : 1]++;
       // The streams are no longer needed for parsing (unless the detect stage reads them).
       if (!this.config.streamAll) {
-        ext.streams[0] = null;
-        ext.streams[1] = null;
+        ext.streamTs = null;
+        ext.streamTc = null;
       }
     }
   }
