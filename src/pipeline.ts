@@ -105,7 +105,8 @@ export class Pipeline implements FlowListener, AlertSink {
         inspectBodies: flowConfig.inspectBodies || needs.bodies,
       };
     }
-    this.flows = new FlowEngine(flowConfig, this);
+    // Bodies are read only by the detect stage, while their transaction reports progress.
+    this.flows = new FlowEngine({ ...flowConfig, reuseBodies: true }, this);
     this.alertedFlow = new Float64Array(this.flows.table.capacity);
     if (d !== undefined) this.detect = new DetectEngine(d.rules, this.flows, this, d.classifications, d.config);
     this.dedup = new MirrorDedup(opts.dedup);

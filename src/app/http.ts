@@ -456,6 +456,9 @@ export class HttpTx implements AppTx {
   _reqBodyLen = 0;
   _respBody: Buffer | null = null;
   _respBodyLen = 0;
+  /** @internal With reuseBodies: the pooled buffers the finished bodies are views of. */
+  _reqRaw: Buffer | null = null;
+  _respRaw: Buffer | null = null;
   _bits = 0;
 
   /** @internal The request head's bytes, and its offsets: _rqI[_rqM + Q_*] (_rqI views _rq's memory). */
@@ -1866,6 +1869,13 @@ export interface HttpParserOptions {
   decompressLayers?: number;
   /** Ports selecting HTTP without probing (default HTTP_DEFAULT_PORTS). */
   ports?: readonly number[];
+  /**
+   * Bodies are read only while their transaction reports progress (default false): once a
+   * transaction is complete, its `requestBody` and `responseBody` are cleared and their memory
+   * is reused for later bodies. A fresh buffer per body costs more than copying the bytes
+   * into it (the pages are new to the process); the flow engine sets this for the pipeline.
+   */
+  reuseBodies?: boolean;
 }
 
 interface Config {
@@ -1879,6 +1889,7 @@ interface Config {
   decompress: boolean;
   /** Content coding layer limit. */
   layers: number;
+  reuseBodies: boolean;
 }
 
 /** Per-direction state. */
@@ -3114,8 +3125,8 @@ class HttpState implements AppParserState {
     if (cl > 0) {
       const n = Math.min(cl, this.cfg.maxBody);
       if (n > 0) {
-        if (s.dir === TO_SERVER) tx._reqBody ??= Buffer.allocUnsafe(n);
-        else tx._respBody ??= Buffer.allocUnsafe(n); // (junk lines may have started it)
+        if (s.dir === TO_SERVER) tx._reqBody ??= this.bodyBuffer(n);
+        else tx._respBody ??= this.bodyBuffer(n); // (junk lines may have started it)
       }
     }
   }
@@ -3139,16 +3150,53 @@ class HttpState implements AppParserState {
       tx.requestBodyLength += n;
       if (tx._reqGap || tx._reqBodyLen >= max) return;
       const k = Math.min(n, max - tx._reqBodyLen);
-      tx._reqBody = grow(tx._reqBody, tx._reqBodyLen, k, max);
+      tx._reqBody = this.grow(tx._reqBody, tx._reqBodyLen, k, max);
       copyBytes(buf, a, a + k, tx._reqBody, tx._reqBodyLen);
       tx._reqBodyLen += k;
     } else {
       tx.responseBodyLength += n;
       if (tx._respGap || tx._respBodyLen >= max) return;
       const k = Math.min(n, max - tx._respBodyLen);
-      tx._respBody = grow(tx._respBody, tx._respBodyLen, k, max);
+      tx._respBody = this.grow(tx._respBody, tx._respBodyLen, k, max);
       copyBytes(buf, a, a + k, tx._respBody, tx._respBodyLen);
       tx._respBodyLen += k;
+    }
+  }
+
+  /** A body buffer of at least n bytes: from the pool with reuseBodies, else a new one. */
+  private bodyBuffer(n: number): Buffer {
+    return this.cfg.reuseBodies ? BODY_POOL.take(n, this.cfg.maxBody) : Buffer.allocUnsafe(n);
+  }
+
+  /** Room for `add` more bytes after `len` in a body buffer, doubling up to `max`. */
+  private grow(b: Buffer | null, len: number, add: number, max: number): Buffer {
+    const need = len + add;
+    if (b !== null && b.length >= need) return b;
+    const n = this.bodyBuffer(Math.min(max, Math.max(need, b === null ? 4096 : b.length * 2)));
+    if (b !== null) {
+      copyBytes(b, 0, len, n, 0);
+      if (this.cfg.reuseBodies) BODY_POOL.give(b);
+    }
+    return n;
+  }
+
+  /**
+   * With reuseBodies: a complete transaction's bodies go back to the pool (both directions
+   * are done, so no later progress point reads them).
+   */
+  private releaseBodies(tx: HttpTx): void {
+    if (!this.cfg.reuseBodies || (tx.progress & (TX_REQUEST_DONE | TX_RESPONSE_DONE)) !== (TX_REQUEST_DONE | TX_RESPONSE_DONE)) {
+      return;
+    }
+    if (tx._reqRaw !== null) {
+      BODY_POOL.give(tx._reqRaw);
+      tx._reqRaw = null;
+      tx.requestBody = undefined;
+    }
+    if (tx._respRaw !== null) {
+      BODY_POOL.give(tx._respRaw);
+      tx._respRaw = null;
+      tx.responseBody = undefined;
     }
   }
 
@@ -3275,22 +3323,35 @@ class HttpState implements AppParserState {
 
   private finishRequestBody(tx: HttpTx): void {
     if (tx.progress & TX_REQUEST_DONE) return;
-    if (tx._reqBody !== null && tx._reqBodyLen > 0) {
-      const raw = tx._reqBody.subarray(0, tx._reqBodyLen);
+    const kept = tx._reqBody;
+    if (kept !== null && tx._reqBodyLen > 0) {
+      const raw = kept.subarray(0, tx._reqBodyLen);
       tx.requestBody = this.decoded(tx, raw, tx._reqEnc, false);
     }
     tx._reqBody = null;
+    if (kept !== null && this.cfg.reuseBodies) {
+      // A decoded body is a buffer of its own: the kept bytes are free at once.
+      if (tx.requestBody !== undefined && tx.requestBody.buffer === kept.buffer) tx._reqRaw = kept;
+      else BODY_POOL.give(kept);
+    }
     this.raise(tx, TX_REQUEST_DONE, TO_SERVER);
+    this.releaseBodies(tx);
   }
 
   private finishResponseBody(tx: HttpTx): void {
     if (tx.progress & TX_RESPONSE_DONE) return;
-    if (tx._respBody !== null && tx._respBodyLen > 0) {
-      const raw = tx._respBody.subarray(0, tx._respBodyLen);
+    const kept = tx._respBody;
+    if (kept !== null && tx._respBodyLen > 0) {
+      const raw = kept.subarray(0, tx._respBodyLen);
       tx.responseBody = this.decoded(tx, raw, tx._respEnc, true);
     }
     tx._respBody = null;
+    if (kept !== null && this.cfg.reuseBodies) {
+      if (tx.responseBody !== undefined && tx.responseBody.buffer === kept.buffer) tx._respRaw = kept;
+      else BODY_POOL.give(kept);
+    }
     this.raise(tx, TX_RESPONSE_DONE, TO_CLIENT);
+    this.releaseBodies(tx);
   }
 
   private decoded(tx: HttpTx, raw: Buffer, chain: number, response: boolean): Buffer {
@@ -3447,14 +3508,40 @@ function hexDigit(c: number): number {
   return -1;
 }
 
-/** Room for `add` more bytes after `len` in a body buffer, doubling up to `max`. */
-function grow(b: Buffer | null, len: number, add: number, max: number): Buffer {
-  const need = len + add;
-  if (b !== null && b.length >= need) return b;
-  const n = Buffer.allocUnsafe(Math.min(max, Math.max(need, b === null ? 4096 : b.length * 2)));
-  if (b !== null) copyBytes(b, 0, len, n, 0);
-  return n;
+/** Smallest pooled body buffer. */
+const BODY_MIN = 4096;
+/** Buffers kept per size class: enough for the bodies in flight on a busy sensor. */
+const BODY_POOL_DEPTH = 32;
+
+/**
+ * Body buffers of finished transactions (reuseBodies), by size class: powers of two from
+ * BODY_MIN, the largest class capped at the body limit. A buffer's class is its length.
+ */
+class BodyPool {
+  private readonly free = new Map<number, Buffer[]>();
+
+  take(n: number, max: number): Buffer {
+    let size = BODY_MIN;
+    while (size < n) size *= 2;
+    if (size > max) size = Math.max(n, max);
+    const list = this.free.get(size);
+    if (list !== undefined && list.length > 0) return list.pop()!;
+    return Buffer.allocUnsafeSlow(size);
+  }
+
+  give(b: Buffer): void {
+    // Only whole buffers of their own (a slice of Node's shared pool is not ours to keep).
+    if (b.byteOffset !== 0 || b.byteLength !== b.buffer.byteLength) return;
+    let list = this.free.get(b.length);
+    if (list === undefined) {
+      list = [];
+      this.free.set(b.length, list);
+    }
+    if (list.length < BODY_POOL_DEPTH) list.push(b);
+  }
 }
+
+const BODY_POOL = new BodyPool();
 
 // ---------------------------------------------------------------------------------------------
 // Parser object
@@ -3471,6 +3558,7 @@ export function createHttpParser(opts: HttpParserOptions = {}): AppParser {
     uri: opts.uri ?? URI_LIBHTP_DEFAULTS,
     decompress: opts.decompress ?? true,
     layers: Math.max(1, Math.min(MAX_LAYERS, opts.decompressLayers ?? MAX_LAYERS)),
+    reuseBodies: opts.reuseBodies ?? false,
   };
   return {
     name: 'http',

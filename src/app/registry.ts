@@ -59,9 +59,13 @@ export interface AppRegistry {
  * The bundled parsers, optionally limited to some protocols. HTTP URIs are normalised as
  * Suricata's default configuration does (libhtp personality IDS), so rules match alike.
  */
-export function defaultAppRegistry(enabled?: ReadonlySet<string>, limits: AppLimits = DEFAULT_APP_LIMITS): AppRegistry {
+export function defaultAppRegistry(
+  enabled?: ReadonlySet<string>,
+  limits: AppLimits = DEFAULT_APP_LIMITS,
+  reuseBodies = false,
+): AppRegistry {
   const reg: AppRegistry = { tcp: new TransportParsers(), udp: new TransportParsers() };
-  const http = createHttpParser({ limits, uri: URI_SURICATA_IDS });
+  const http = createHttpParser({ limits, uri: URI_SURICATA_IDS, reuseBodies });
   const all: AppParser[] = [
     http,
     tlsParser,

@@ -63,6 +63,12 @@ export interface FlowEngineConfig {
    * consumer needs them: copying every body costs more than parsing the headers.
    */
   inspectBodies: boolean;
+  /**
+   * HTTP bodies are valid only during their transaction's progress reports (FlowListener
+   * .transaction), and their memory is reused once it is complete (see HttpParserOptions
+   * .reuseBodies). The pipeline, which reads bodies only then, turns it on.
+   */
+  reuseBodies: boolean;
   /** Pick up TCP sessions whose handshake was not seen (a mirror attached mid-session). */
   midstream: boolean;
   /**
@@ -79,6 +85,7 @@ export const DEFAULT_FLOW_ENGINE_CONFIG: FlowEngineConfig = {
   appLayer: true,
   appLimits: DEFAULT_APP_LIMITS,
   inspectBodies: false,
+  reuseBodies: false,
   midstream: true,
   streamAll: false,
 };
@@ -216,10 +223,11 @@ export class FlowEngine implements AppSink, StreamSink {
     this.isn = new Uint32Array(cap * 2);
     this.synSeen = new Uint8Array(cap * 2);
     this.icmpTypeCode = new Int32Array(cap);
-    this.apps = defaultAppRegistry(config.appProtocols, {
-      ...config.appLimits,
-      maxBodyInspect: config.inspectBodies ? config.appLimits.maxBodyInspect : 0,
-    });
+    this.apps = defaultAppRegistry(
+      config.appProtocols,
+      { ...config.appLimits, maxBodyInspect: config.inspectBodies ? config.appLimits.maxBodyInspect : 0 },
+      config.reuseBodies,
+    );
   }
 
   /** Packet time of the packet being processed (seconds, float). */

@@ -209,6 +209,35 @@ describe('app-layer rules', () => {
     expect(sids(a)).toEqual([1]);
   });
 
+  it('keeps the bodies of pipelined transactions apart, each readable until its transaction is complete', () => {
+    // Body memory is reused once a transaction is complete: the second transaction's bodies
+    // must not be the first one's, and a request body must outlive its request (a rule on it
+    // with a response keyword runs at the response).
+    const body = (size: number, marker: string): string => 'x'.repeat(size - marker.length) + marker;
+    const post = (marker: string): string =>
+      `POST /upload HTTP/1.1\r\nHost: web\r\nContent-Length: 6000\r\n\r\n${body(6000, marker)}`;
+    const reply = (status: string, marker: string): string =>
+      `HTTP/1.1 ${status}\r\nContent-Length: 9000\r\n\r\n${body(9000, marker)}`;
+    const c = new TcpConversation(client, server).handshake();
+    const sendSegments = (toServer: boolean, data: string): void => {
+      for (let i = 0; i < data.length; i += 1400) c.send(toServer, data.slice(i, i + 1400));
+    };
+    sendSegments(true, post('needle-one') + post('needle-two'));
+    sendSegments(false, reply('200 OK', 'resp-one') + reply('201 Created', 'resp-two'));
+    c.close();
+    const a = alerts(
+      c.records,
+      [
+        'alert http any any -> any any (http.request_body; content:"needle-one"; http.stat_code; content:"200"; sid:1;)',
+        'alert http any any -> any any (file.data; content:"resp-one"; sid:2;)',
+        'alert http any any -> any any (http.request_body; content:"needle-two"; http.stat_code; content:"201"; sid:3;)',
+        'alert http any any -> any any (file.data; content:"resp-two"; sid:4;)',
+        'alert http any any -> any any (http.request_body; content:"needle-one"; http.stat_code; content:"201"; sid:5;)',
+      ].join('\n'),
+    );
+    expect(sids(a)).toEqual([1, 2, 3, 4]);
+  });
+
   it('reads the header buffers beyond the issue list (referer, accept, server, location, protocol)', () => {
     const c = new TcpConversation(client, server)
       .handshake()
