@@ -39,6 +39,7 @@ import type { ClassificationTable } from './rules/classification.js';
 import type { AppLayerProtocolTest, BufferName, PcreMatch, Rule } from './rules/types.js';
 import { addressGroupHasV4, addressGroupHasV6, portGroupHas } from './rules/vars.js';
 import { compileSig, type FastPattern, PC_TCP, PROTO_CLASSES, protoClassOf, type Sig } from './signature.js';
+import { StreamTails } from './stream-tails.js';
 import { ThresholdTable } from './threshold.js';
 import { copyBytes, u32be } from '../core/bytes.js';
 
@@ -214,14 +215,6 @@ class PortSets {
   }
 }
 
-/** Per flow direction: the tail of the stream already inspected. */
-class StreamTail {
-  buf: Buffer;
-  len = 0;
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
-  }
-}
 
 const STAGES = [TX_REQUEST_HEADERS, TX_REQUEST_DONE, TX_RESPONSE_HEADERS, TX_RESPONSE_DONE] as const;
 const DIRECTIONS = [TO_SERVER, TO_CLIENT] as const;
@@ -256,9 +249,8 @@ export class DetectEngine {
   private serial = 1;
   /** Serial of the packet being processed: a rule alerts at most once per packet. */
   private packetSerial = 0;
-  /** Stream tails per flow slot * 2 + direction, with the flow's sequence number. */
-  private readonly tails: (StreamTail | undefined)[];
-  private readonly tailSeq: Float64Array;
+  /** Stream tails per flow slot * 2 + direction. */
+  private readonly tails: StreamTails;
   private window: Buffer = Buffer.allocUnsafe(4096);
   /** Stream bytes the current packet delivered in its own direction, inspected with it. */
   private pendingSrc: Buffer = Buffer.alloc(0);
@@ -325,9 +317,6 @@ export class DetectEngine {
     this.inspector = new PayloadInspector(config.recursionLimit);
     this.flowbits = new FlowbitStore(flows.table.capacity, Math.max(1, Math.ceil(flowbitIds.size / 32)));
     this.thresholds = new ThresholdTable(config.maxThresholdTrackers);
-    const cap = flows.table.capacity;
-    this.tails = new Array<StreamTail | undefined>(cap * 2);
-    this.tailSeq = new Float64Array(cap * 2);
 
     for (let g = 0; g < PROTO_CLASSES * 2; g++) this.pktGroups.push({ header: new PortSets(), payload: new PortSets() });
     this.streamGroups.push(new PortSets(), new PortSets());
@@ -379,6 +368,7 @@ export class DetectEngine {
     for (const g of this.txGroups) g?.build();
     const maxStreamPattern = Math.max(this.streamGroups[0]!.maxPattern, this.streamGroups[1]!.maxPattern);
     this.tailRoom = Math.max(1, maxStreamPattern - 1);
+    this.tails = new StreamTails(flows.table.capacity, Math.max(0, config.streamTail), this.tailRoom);
     this.counters = {
       alerts: 0,
       rulesLoaded: n,
@@ -421,7 +411,7 @@ export class DetectEngine {
 
     // Stream bytes of this packet's direction, scanned by the set of the flow's server port.
     let hasChunk = false;
-    let tail: StreamTail | undefined;
+    let tail = -1;
     let tailLen = 0;
     const src = this.pendingSrc;
     const cOff = this.pendingOff;
@@ -432,8 +422,8 @@ export class DetectEngine {
       const stream = this.streamSetFor(flow, dir);
       if (!stream.empty) {
         hasChunk = true;
-        tail = this.tailOf(flow, dir);
-        tailLen = tail?.len ?? 0;
+        tail = this.tails.find(flow * 2 + dir, this.flows.table.seq(flow));
+        tailLen = tail >= 0 ? this.tails.length(tail) : 0;
         n += this.collect(stream, src, cOff, cEnd, n);
         if (tailLen > 0 && stream.mpm !== null && stream.maxPattern > 1) {
           const k = stream.maxPattern - 1;
@@ -441,9 +431,10 @@ export class DetectEngine {
           const b = Math.min(k, cEnd - cOff);
           // the chunk's first bytes go in the room after the kept ones: one copy makes the seam
           // contiguous
-          const tb = tail!.buf;
-          copyBytes(src, cOff, cOff + b, tb, tailLen);
-          n += stream.mpm.scanMark(tb, tailLen - a, tailLen + b, this.seen, this.cand, n);
+          const tb = this.tails.data;
+          const end = this.tails.base(tail) + tailLen;
+          copyBytes(src, cOff, cOff + b, tb, end);
+          n += stream.mpm.scanMark(tb, end - a, end + b, this.seen, this.cand, n);
         }
         n = this.addAlways(stream, n);
       }
@@ -466,7 +457,7 @@ export class DetectEngine {
           if (chunk === null) continue;
           ok = this.inspector.run(list, chunk);
           if (!ok && tailLen > 0) {
-            window ??= this.windowOf(tail!, chunk);
+            window ??= this.windowOf(tail, tailLen, chunk);
             ok = this.inspector.run(list, window) && this.inspector.lastEnd > tailLen;
           }
         } else ok = payload !== null && this.inspector.run(list, payload);
@@ -549,32 +540,20 @@ export class DetectEngine {
     this.keepTail(flow, dir, buf, off, end);
   }
 
-  private tailOf(flow: number, dir: Direction): StreamTail | undefined {
-    const ti = flow * 2 + dir;
-    const tail = this.tails[ti];
-    if (tail !== undefined && this.tailSeq[ti] !== this.flows.table.seq(flow)) tail.len = 0;
-    return tail;
-  }
 
   /** Keep the last bytes of a direction for the next chunk. */
   private keepTail(flow: number, dir: Direction, buf: Buffer, off: number, end: number): void {
-    const keep = this.config.streamTail;
-    if (keep <= 0) return;
-    const ti = flow * 2 + dir;
-    let tail = this.tailOf(flow, dir);
-    if (tail === undefined) {
-      tail = new StreamTail(keep + this.tailRoom);
-      this.tails[ti] = tail;
-    }
-    this.tailSeq[ti] = this.flows.table.seq(flow);
-    appendTail(tail, buf, off, end, keep);
+    if (this.config.streamTail <= 0) return;
+    this.tails.append(flow * 2 + dir, this.flows.table.seq(flow), buf, off, end);
   }
 
-  private windowOf(tail: StreamTail, chunk: Buffer): Buffer {
-    const need = tail.len + chunk.length;
+  /** The tail slot's tailLen bytes followed by the chunk, in one buffer. */
+  private windowOf(tail: number, tailLen: number, chunk: Buffer): Buffer {
+    const need = tailLen + chunk.length;
     if (this.window.length < need) this.window = Buffer.allocUnsafe(Math.max(need, this.window.length * 2));
-    copyBytes(tail.buf, 0, tail.len, this.window, 0);
-    copyBytes(chunk, 0, chunk.length, this.window, tail.len);
+    const at = this.tails.base(tail);
+    copyBytes(this.tails.data, at, at + tailLen, this.window, 0);
+    copyBytes(chunk, 0, chunk.length, this.window, tailLen);
     return this.window.subarray(0, need);
   }
 
@@ -838,8 +817,8 @@ export class DetectEngine {
       this.payloadSeen.delete(flow * 2);
       this.payloadSeen.delete(flow * 2 + 1);
     }
-    this.tails[flow * 2] = undefined;
-    this.tails[flow * 2 + 1] = undefined;
+    this.tails.release(flow * 2);
+    this.tails.release(flow * 2 + 1);
   }
 
   /** Threshold trackers forgotten because the table was full. */
@@ -898,23 +877,6 @@ function sortInts(a: Int32Array, n: number): void {
     }
     a[j + 1] = v;
   }
-}
-
-function appendTail(tail: StreamTail, buf: Buffer, off: number, end: number, keep: number): void {
-  const len = end - off;
-  if (len >= keep) {
-    copyBytes(buf, end - keep, end, tail.buf, 0);
-    tail.len = keep;
-    return;
-  }
-  const total = tail.len + len;
-  if (total > keep) {
-    const drop = total - keep;
-    tail.buf.copyWithin(0, drop, tail.len);
-    tail.len -= drop;
-  }
-  copyBytes(buf, off, end, tail.buf, tail.len);
-  tail.len += len;
 }
 
 /**

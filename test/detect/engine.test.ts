@@ -52,6 +52,27 @@ describe('payload rules', () => {
     expect(sids(a)).toEqual([1]);
   });
 
+  it('keeps the stream tail of every direction of many concurrent flows apart', () => {
+    // 1,200 directions, each with a pattern split across two segments, the second segments
+    // only after every flow's first: each direction's tail must still be its own.
+    const records: PcapRecord[] = [];
+    const convs: TcpConversation[] = [];
+    for (let i = 0; i < 600; i++) {
+      const c = new TcpConversation({ ip: `10.68.${i >> 8}.${(i & 255) + 1}`, port: 30000 + i }, server);
+      c.t += i * 10;
+      c.handshake().send(true, `req ${i} evil`).send(false, `resp ${i} evil`);
+      convs.push(c);
+    }
+    convs.forEach((c, i) => {
+      c.t = 1_700_000_001_000_000 + i * 10;
+      c.send(true, `payload to server ${i}`).send(false, `payload to client ${i}`).close();
+      records.push(...c.records);
+    });
+    const a = alerts(records, 'alert tcp any any -> any any (content:"evilpayload"; sid:1;)\n');
+    expect(a).toHaveLength(1200);
+    expect(a.filter((x) => x.direction === 'to_server')).toHaveLength(600);
+  });
+
   it('applies depth, offset, distance and within as Suricata does, with negation', () => {
     const c = new TcpConversation(client, server).handshake().send(true, 'ABCDEFGHIJ').close();
     const a = alerts(
