@@ -146,6 +146,8 @@ class TxGroup {
  */
 class PortSets {
   readonly setOfPort = new Uint16Array(65536);
+  /** Bit per port: the port has a set of its own (else the any-port set, sets[0]). */
+  private readonly ownSet = new Int32Array(65536 / 32);
   readonly sets: RuleSet[] = [];
   maxPattern = 0;
   private readonly anySigs: Sig[] = [];
@@ -193,6 +195,7 @@ class PortSets {
         byKey.set(key, idx);
       }
       this.setOfPort[port] = idx;
+      this.ownSet[port >> 5]! |= 1 << (port & 31);
     }
     for (const set of this.sets) {
       set.build();
@@ -205,13 +208,14 @@ class PortSets {
   empty = true;
 
   /**
-   * The set for a port (-1: a packet without ports, the any-port set). With no port-specific
-   * rule there is one set and the 128 KiB port map is not read: a to-client packet's
-   * destination is a random ephemeral port, and that load missed the cache on every packet.
+   * The set for a port (-1: a packet without ports, the any-port set). A to-client packet's
+   * destination is a random ephemeral port: the 8 KiB bitmap of ports with a set of their own
+   * stays in cache where a load from the 128 KiB port map missed it on every packet.
    */
   setFor(port: number): RuleSet {
     const sets = this.sets;
-    return sets.length === 1 || port < 0 ? sets[0]! : sets[this.setOfPort[port]!]!;
+    if (sets.length === 1 || port < 0 || (this.ownSet[port >> 5]! & (1 << (port & 31))) === 0) return sets[0]!;
+    return sets[this.setOfPort[port]!]!;
   }
 }
 
