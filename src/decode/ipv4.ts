@@ -150,7 +150,23 @@ function wireMissing(p: Packet, end: number): number {
 function headerChecksumOk(p: Packet, off: number, hlen: number): boolean {
   const d = p.data;
   let sum = 0;
-  for (let i = 0; i < hlen; i += 2) sum += (d[off + i]! << 8) | d[off + i + 1]!;
+  let i = 0;
+  if (hlen >= 20) {
+    // The fixed header (nearly every packet) without a loop: ten 16-bit words.
+    sum =
+      ((d[off]! << 8) | d[off + 1]!) +
+      ((d[off + 2]! << 8) | d[off + 3]!) +
+      ((d[off + 4]! << 8) | d[off + 5]!) +
+      ((d[off + 6]! << 8) | d[off + 7]!) +
+      ((d[off + 8]! << 8) | d[off + 9]!) +
+      ((d[off + 10]! << 8) | d[off + 11]!) +
+      ((d[off + 12]! << 8) | d[off + 13]!) +
+      ((d[off + 14]! << 8) | d[off + 15]!) +
+      ((d[off + 16]! << 8) | d[off + 17]!) +
+      ((d[off + 18]! << 8) | d[off + 19]!);
+    i = 20;
+  }
+  for (; i < hlen; i += 2) sum += (d[off + i]! << 8) | d[off + i + 1]!;
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
   return sum === 0xffff;
 }
