@@ -230,6 +230,28 @@ describe('app-layer rules', () => {
     expect(sids(a)).toEqual([1]);
   });
 
+  it('a rule prefiltered on a request buffer but due at the response still fires at the response', () => {
+    // The longest content, the fast pattern, is in http.uri (complete at the request headers);
+    // http.stat_code makes the rule wait for the response headers.
+    const c = new TcpConversation(client, server)
+      .handshake()
+      .send(true, 'GET /downloads/installer-long-name.exe HTTP/1.1\r\nHost: web\r\n\r\n')
+      .send(false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n')
+      .send(true, 'GET /downloads/installer-long-name.exe HTTP/1.1\r\nHost: web\r\n\r\n')
+      .send(false, 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n')
+      .close();
+    const a = alerts(
+      c.records,
+      [
+        'alert http any any -> any any (http.uri; content:"/downloads/installer-long-name.exe"; http.stat_code; content:"200"; sid:1;)',
+        'alert http any any -> any any (http.uri; content:"/downloads/installer-long-name.exe"; http.stat_code; content:"404"; sid:2;)',
+        'alert http any any -> any any (http.uri; content:"/downloads/installer-long-name.exe"; http.stat_code; content:"500"; sid:3;)',
+      ].join('\n'),
+    );
+    expect(sids(a)).toEqual([1, 2]);
+    expect(a.every((x) => x.direction === 'to_client')).toBe(true);
+  });
+
   it('keeps the bodies of pipelined transactions apart, each readable until its transaction is complete', () => {
     // Body memory is reused once a transaction is complete: the second transaction's bodies
     // must not be the first one's, and a request body must outlive its request (a rule on it
