@@ -268,20 +268,22 @@ export class FlowEngine implements AppSink, StreamSink {
       t.touch(idx, ts);
     }
     const f64 = t.f64;
+    const u32 = t.u32;
     const d = idx * RD;
+    const w = idx * RW;
     const toServer = (t.u8[idx * RB + R_INIT_A] === 1) === senderIsA;
     this.lastToServer = toServer;
     const bytes = p.len;
     if (toServer) {
-      f64[d + R_PKTS_TS]++;
+      u32[w + R_PKTS_TS]++;
       f64[d + R_BYTES_TS] += bytes;
     } else {
-      f64[d + R_PKTS_TC]++;
+      u32[w + R_PKTS_TC]++;
       f64[d + R_BYTES_TC] += bytes;
     }
 
     if (isTcp) this.tcp(p, idx, toServer, flags);
-    else if (t.state(idx) !== STATE_ESTABLISHED && f64[d + R_PKTS_TS]! > 0 && f64[d + R_PKTS_TC]! > 0) {
+    else if (t.state(idx) !== STATE_ESTABLISHED && u32[w + R_PKTS_TS]! > 0 && u32[w + R_PKTS_TC]! > 0) {
       t.setState(idx, STATE_ESTABLISHED);
     }
 
@@ -484,7 +486,7 @@ export class FlowEngine implements AppSink, StreamSink {
       t.ipProto(idx) === 6 &&
       this.synSeen[idx * 2] === 0 &&
       this.synSeen[idx * 2 + 1] === 0 &&
-      t.f64[idx * RD + R_PKTS_TC] === 0
+      t.u32[idx * RW + R_PKTS_TC] === 0
     );
   }
 
@@ -495,13 +497,13 @@ export class FlowEngine implements AppSink, StreamSink {
     const b = idx * RB;
     const d = idx * RD;
     t.u8[b + R_INIT_A] = t.u8[b + R_INIT_A] === 1 ? 0 : 1;
-    const swapF = (x: number, y: number): void => {
-      const v = t.f64[d + x]!;
-      t.f64[d + x] = t.f64[d + y]!;
-      t.f64[d + y] = v;
-    };
-    swapF(R_PKTS_TS, R_PKTS_TC);
-    swapF(R_BYTES_TS, R_BYTES_TC);
+    const w = idx * RW;
+    const pkts = t.u32[w + R_PKTS_TS]!;
+    t.u32[w + R_PKTS_TS] = t.u32[w + R_PKTS_TC]!;
+    t.u32[w + R_PKTS_TC] = pkts;
+    const bytes = t.f64[d + R_BYTES_TS]!;
+    t.f64[d + R_BYTES_TS] = t.f64[d + R_BYTES_TC]!;
+    t.f64[d + R_BYTES_TC] = bytes;
     const f = t.u8[b + R_FLAGS_TS]!;
     t.u8[b + R_FLAGS_TS] = t.u8[b + R_FLAGS_TC]!;
     t.u8[b + R_FLAGS_TC] = f;

@@ -126,29 +126,34 @@ function mix(h: number, w: number): number {
  * depends on the IP version in word 9, so equal keys always hash alike.
  */
 export function hashKey(k: Uint32Array): number {
+  return hashWords(k, 0);
+}
+
+/** hashKey of the key held in words[at, at + KEY_WORDS) (a flow-table record). */
+export function hashWords(w: Uint32Array, at: number): number {
   let h = 0x9747b28c;
-  h = mix(h, k[0]!);
-  if (k[9]! >>> 8 === 6) {
-    h = mix(h, k[1]!);
-    h = mix(h, k[2]!);
-    h = mix(h, k[3]!);
-    h = mix(h, k[4]!);
-    h = mix(h, k[5]!);
-    h = mix(h, k[6]!);
-    h = mix(h, k[7]!);
+  h = mix(h, w[at]!);
+  if (w[at + 9]! >>> 8 === 6) {
+    h = mix(h, w[at + 1]!);
+    h = mix(h, w[at + 2]!);
+    h = mix(h, w[at + 3]!);
+    h = mix(h, w[at + 4]!);
+    h = mix(h, w[at + 5]!);
+    h = mix(h, w[at + 6]!);
+    h = mix(h, w[at + 7]!);
   } else {
-    h = mix(h, k[4]!);
+    h = mix(h, w[at + 4]!);
   }
-  h = mix(h, k[8]!);
-  h = mix(h, k[9]!);
-  h = mix(h, k[10]!);
-  h = mix(h, k[11]!);
+  h = mix(h, w[at + 8]!);
+  h = mix(h, w[at + 9]!);
+  h = mix(h, w[at + 10]!);
+  h = mix(h, w[at + 11]!);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  // 30 bits: a small integer, so returning it allocates nothing (a uint32 above 2^30 would
+  // 30 bits: a small integer, so returning it allocates nothing (a uint32 above that range would
   // be boxed on every call). The table masks it and the flow_id keeps its low 20 bits.
   return h & 0x3fffffff;
 }

@@ -16,7 +16,7 @@
 // Since a flow's last activity is never earlier than its append time, the walk stops at
 // the first head appended within the timeout: expiry never scans the table.
 
-import { type FlowKeyBuilder, KEY_WORDS } from './flow-key.js';
+import { type FlowKeyBuilder, hashWords, KEY_WORDS } from './flow-key.js';
 
 export const STATE_NEW = 0;
 export const STATE_ESTABLISHED = 1;
@@ -74,40 +74,47 @@ export const DEFAULT_FLOW_TABLE_CONFIG: FlowTableConfig = {
   timeouts: DEFAULT_FLOW_TIMEOUTS,
 };
 
-/** Record layout: 160 bytes per flow. */
-export const RECORD_BYTES = 160;
+/**
+ * Record layout: 128 bytes per flow, two cache lines. The first holds what the lookup reads
+ * (key, chain link; VLAN and the timeout-list links fill it), the second what every packet
+ * updates (last activity, counters, state bytes), so a packet touches two lines of its flow.
+ * The hash is not stored: it is recomputed from the key when a flow ends or the buckets grow.
+ */
+export const RECORD_BYTES = 128;
 /** Record stride in u32 words, f64 slots and bytes. */
 export const RW = RECORD_BYTES / 4;
 export const RD = RECORD_BYTES / 8;
 export const RB = RECORD_BYTES;
-// u32 words
-export const R_HASH = 0;
-/** The 12-word key (flow-key.ts) starts here. */
-export const R_KEY = 1;
-export const R_VLAN = 13;
+// --- first line (bytes 0..63)
+// u32 words: the 12-word key (flow-key.ts), VLAN word
+export const R_KEY = 0;
+export const R_VLAN = 12;
 // i32 words (same buffer): chain link (slot + 1, 0 = end) and LRU neighbours (-1 = none)
-export const R_CHAIN = 14;
-export const R_PREV = 15;
-export const R_NEXT = 16;
+export const R_CHAIN = 13;
+export const R_PREV = 14;
+export const R_NEXT = 15;
+// --- second line (bytes 64..127)
 // f64 slots
-export const R_START = 9;
-export const R_LAST = 10;
-export const R_APPEND = 11;
-export const R_PKTS_TS = 12;
-export const R_PKTS_TC = 13;
-export const R_BYTES_TS = 14;
-export const R_BYTES_TC = 15;
-export const R_SEQ = 16;
-export const R_EXT = 17;
+export const R_START = 8;
+export const R_LAST = 9;
+export const R_APPEND = 10;
+export const R_BYTES_TS = 11;
+export const R_BYTES_TC = 12;
+// u32 words: packet counters (Suricata's are 32-bit too), the flow's sequence number (the base
+// of its flow_id; wraps after 2^32 flows), and (i32) bytes of state held outside the table
+export const R_PKTS_TS = 26;
+export const R_PKTS_TC = 27;
+export const R_SEQ = 28;
+export const R_EXT = 29;
 // bytes
-export const R_CLASS = 144;
+export const R_CLASS = 120;
 /** 1 when the initiator (client) is endpoint A of the key. */
-export const R_INIT_A = 145;
-export const R_STATE = 146;
-export const R_TCP = 147;
-export const R_FLAGS_TS = 148;
-export const R_FLAGS_TC = 149;
-export const R_APP = 150;
+export const R_INIT_A = 121;
+export const R_STATE = 122;
+export const R_TCP = 123;
+export const R_FLAGS_TS = 124;
+export const R_FLAGS_TC = 125;
+export const R_APP = 126;
 
 /** Bytes of table storage per flow slot, for memcap accounting. */
 export const BYTES_PER_FLOW = RECORD_BYTES;
@@ -188,10 +195,10 @@ export class FlowTable {
     return this.f64[idx * RD + R_LAST]!;
   }
   pktsToServer(idx: number): number {
-    return this.f64[idx * RD + R_PKTS_TS]!;
+    return this.u32[idx * RW + R_PKTS_TS]!;
   }
   pktsToClient(idx: number): number {
-    return this.f64[idx * RD + R_PKTS_TC]!;
+    return this.u32[idx * RW + R_PKTS_TC]!;
   }
   bytesToServer(idx: number): number {
     return this.f64[idx * RD + R_BYTES_TS]!;
@@ -201,10 +208,10 @@ export class FlowTable {
   }
   /** Unique sequence number of the flow, the base of its EVE flow_id. */
   seq(idx: number): number {
-    return this.f64[idx * RD + R_SEQ]!;
+    return this.u32[idx * RW + R_SEQ]!;
   }
   hash(idx: number): number {
-    return this.u32[idx * RW + R_HASH]!;
+    return hashWords(this.u32, idx * RW + R_KEY);
   }
   /** Word i (0..11) of the flow's key. */
   keyWord(idx: number, i: number): number {
@@ -248,7 +255,7 @@ export class FlowTable {
     while (link !== 0) {
       const idx = link - 1;
       const base = idx * RW;
-      if (u32[base + R_HASH] === h && this.keyEquals(base + R_KEY, k)) return idx;
+      if (u32[base + R_KEY] === k[0] && this.keyEquals(base + R_KEY, k)) return idx;
       link = this.i32[base + R_CHAIN]!;
     }
     return -1;
@@ -278,13 +285,13 @@ export class FlowTable {
     const k = kb.key;
     for (let i = 0; i < KEY_WORDS; i++) this.u32[w + R_KEY + i] = k[i]!;
     const h = kb.hash;
-    this.u32[w + R_HASH] = h;
     const bucket = h & this.mask;
     this.i32[w + R_CHAIN] = this.buckets[bucket]!;
     this.buckets[bucket] = idx + 1;
     this.f64[d + R_START] = ts;
     this.f64[d + R_LAST] = ts;
-    this.f64[d + R_SEQ] = this.nextSeq++;
+    this.u32[w + R_SEQ] = this.nextSeq;
+    this.nextSeq = (this.nextSeq + 1) >>> 0;
     this.u8[b + R_INIT_A] = 1;
     this.u8[b + R_STATE] = STATE_NEW;
     const cls = pc * STATES + STATE_NEW;
@@ -315,7 +322,7 @@ export class FlowTable {
 
   /** Account bytes of per-flow state held outside the table (may be negative). */
   addExtBytes(idx: number, delta: number): void {
-    this.f64[idx * RD + R_EXT] += delta;
+    this.i32[idx * RW + R_EXT] += delta;
     this.extBytesTotal += delta;
   }
 
@@ -385,7 +392,7 @@ export class FlowTable {
     this.onEnd(idx, reason);
     this.lruUnlink(idx, this.u8[idx * RB + R_CLASS]!);
     this.unchain(idx);
-    const ext = this.f64[idx * RD + R_EXT]!;
+    const ext = this.i32[idx * RW + R_EXT]!;
     if (ext !== 0) this.addExtBytes(idx, -ext);
     this.free[this.freeTop++] = idx;
     this.active--;
@@ -399,7 +406,7 @@ export class FlowTable {
     const i32 = this.i32;
     for (let cls = 0; cls < CLASSES; cls++) {
       for (let idx = this.listHead[cls]!; idx >= 0; idx = i32[idx * RW + R_NEXT]!) {
-        const b = this.u32[idx * RW + R_HASH]! & mask;
+        const b = hashWords(this.u32, idx * RW + R_KEY) & mask;
         i32[idx * RW + R_CHAIN] = buckets[b]!;
         buckets[b] = idx + 1;
       }
