@@ -219,7 +219,6 @@ class PortSets {
   }
 }
 
-
 const STAGES = [TX_REQUEST_HEADERS, TX_REQUEST_DONE, TX_RESPONSE_HEADERS, TX_RESPONSE_DONE] as const;
 const DIRECTIONS = [TO_SERVER, TO_CLIENT] as const;
 
@@ -426,7 +425,7 @@ export class DetectEngine {
       const stream = this.streamSetFor(flow, dir);
       if (!stream.empty) {
         hasChunk = true;
-        tail = this.tails.find(flow * 2 + dir, this.flows.table.seq(flow));
+        tail = this.tails.find(flow * 2 + dir);
         tailLen = tail >= 0 ? this.tails.length(tail) : 0;
         n += this.collect(stream, src, cOff, cEnd, n);
         if (tailLen > 0 && stream.mpm !== null && stream.maxPattern > 1) {
@@ -544,11 +543,10 @@ export class DetectEngine {
     this.keepTail(flow, dir, buf, off, end);
   }
 
-
   /** Keep the last bytes of a direction for the next chunk. */
   private keepTail(flow: number, dir: Direction, buf: Buffer, off: number, end: number): void {
     if (this.config.streamTail <= 0) return;
-    this.tails.append(flow * 2 + dir, this.flows.table.seq(flow), buf, off, end);
+    this.tails.append(flow * 2 + dir, buf, off, end);
   }
 
   /** The tail slot's tailLen bytes followed by the chunk, in one buffer. */

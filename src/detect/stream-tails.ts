@@ -16,9 +16,11 @@ export class StreamTails {
   data: Uint8Array;
   readonly stride: number;
   private readonly keep: number;
-  /** Per flow slot * 2 + direction: tail slot + 1 (0 = none), and the flow's sequence number. */
+  /**
+   * Per flow slot * 2 + direction: tail slot + 1 (0 = none). A flow's tails are released when
+   * it ends (release), so a recycled flow slot starts without one.
+   */
   private readonly slotOf: Int32Array;
-  private readonly seqOf: Float64Array;
   /** Bytes kept per tail slot. */
   private lens: Int32Array;
   private free: Int32Array;
@@ -29,20 +31,14 @@ export class StreamTails {
     this.keep = keep;
     this.stride = keep + room;
     this.slotOf = new Int32Array(flowSlots * 2);
-    this.seqOf = new Float64Array(flowSlots * 2);
     this.data = new Uint8Array(FIRST_SLOTS * this.stride);
     this.lens = new Int32Array(FIRST_SLOTS);
     this.free = new Int32Array(FIRST_SLOTS);
   }
 
-  /**
-   * The tail slot of flow direction `fd` (flow slot * 2 + direction) of the flow numbered
-   * `seq`, or -1. A tail left by an earlier flow in the same slot reads as empty.
-   */
-  find(fd: number, seq: number): number {
-    const s = this.slotOf[fd]! - 1;
-    if (s >= 0 && this.seqOf[fd] !== seq) this.lens[s] = 0;
-    return s;
+  /** The tail slot of flow direction `fd` (flow slot * 2 + direction), or -1. */
+  find(fd: number): number {
+    return this.slotOf[fd]! - 1;
   }
 
   /** Bytes kept in tail slot s. */
@@ -56,13 +52,12 @@ export class StreamTails {
   }
 
   /** Append buf[off, end) to the tail of `fd`, keeping its last `keep` bytes. */
-  append(fd: number, seq: number, buf: Uint8Array, off: number, end: number): void {
-    let s = this.find(fd, seq);
+  append(fd: number, buf: Uint8Array, off: number, end: number): void {
+    let s = this.find(fd);
     if (s < 0) {
       s = this.take();
       this.slotOf[fd] = s + 1;
     }
-    this.seqOf[fd] = seq;
     const keep = this.keep;
     const at = s * this.stride;
     const data = this.data;
