@@ -3181,6 +3181,18 @@ class HttpState implements AppParserState {
   }
 
   /**
+   * With reuseBodies, at a body's end: the kept buffer when the finished body is a view of it
+   * (it goes back to the pool with its transaction), else null, the buffer going back at once
+   * (a decoded body is a buffer of its own).
+   */
+  private stillViewed(kept: Buffer | null, body: Buffer | undefined): Buffer | null {
+    if (kept === null || !this.cfg.reuseBodies) return null;
+    if (body !== undefined && body.buffer === kept.buffer) return kept;
+    BODY_POOL.give(kept);
+    return null;
+  }
+
+  /**
    * With reuseBodies: a complete transaction's bodies go back to the pool (both directions
    * are done, so no later progress point reads them).
    */
@@ -3329,11 +3341,7 @@ class HttpState implements AppParserState {
       tx.requestBody = this.decoded(tx, raw, tx._reqEnc, false);
     }
     tx._reqBody = null;
-    if (kept !== null && this.cfg.reuseBodies) {
-      // A decoded body is a buffer of its own: the kept bytes are free at once.
-      if (tx.requestBody !== undefined && tx.requestBody.buffer === kept.buffer) tx._reqRaw = kept;
-      else BODY_POOL.give(kept);
-    }
+    tx._reqRaw = this.stillViewed(kept, tx.requestBody);
     this.raise(tx, TX_REQUEST_DONE, TO_SERVER);
     this.releaseBodies(tx);
   }
@@ -3346,10 +3354,7 @@ class HttpState implements AppParserState {
       tx.responseBody = this.decoded(tx, raw, tx._respEnc, true);
     }
     tx._respBody = null;
-    if (kept !== null && this.cfg.reuseBodies) {
-      if (tx.responseBody !== undefined && tx.responseBody.buffer === kept.buffer) tx._respRaw = kept;
-      else BODY_POOL.give(kept);
-    }
+    tx._respRaw = this.stillViewed(kept, tx.responseBody);
     this.raise(tx, TX_RESPONSE_DONE, TO_CLIENT);
     this.releaseBodies(tx);
   }
